@@ -1,0 +1,143 @@
+"""Vector inputs: OGR-readable files (``path|layername=NAME``) or in-memory WKB from a front end.
+
+This is the one adapter that turns a layer into what the engine works on: a shapely geometry
+array, feature ids and attribute columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+from pyproj import CRS
+
+from .errors import InputError
+
+POLYGON, LINE, POINT = "polygon", "line", "point"
+
+
+@dataclass
+class VectorData:
+    """A layer as the engine sees it."""
+
+    name: str
+    source: str
+    geoms: np.ndarray  # shapely geometries, may contain None for null geometries
+    fids: np.ndarray  # int64 feature ids
+    crs: CRS
+    attributes: dict[str, list[Any]] = field(default_factory=dict)
+    path: str | None = None  # the file read, for checksums in the run record
+
+    def __len__(self) -> int:
+        return len(self.geoms)
+
+    @classmethod
+    def from_wkb(
+        cls,
+        name: str,
+        wkbs: list[bytes | None],
+        crs: str | CRS,
+        *,
+        fids: list[int] | np.ndarray | None = None,
+        attributes: dict[str, list[Any]] | None = None,
+        source: str = "<memory>",
+        path: str | None = None,
+    ) -> VectorData:
+        """Build from WKB (what QGIS front ends hand over); no file access."""
+        geoms = shapely.from_wkb(np.array(wkbs, dtype=object), on_invalid="ignore")
+        n = len(geoms)
+        crs_obj = crs if isinstance(crs, CRS) else CRS.from_user_input(crs)
+        return cls(
+            name=name,
+            source=source,
+            geoms=np.asarray(geoms, dtype=object),
+            fids=np.arange(n, dtype="int64") if fids is None else np.asarray(fids, dtype="int64"),
+            crs=crs_obj,
+            attributes={k: list(v) for k, v in (attributes or {}).items()},
+            path=path,
+        )
+
+    def field(self, name: str | None, *, what: str) -> list[Any] | None:
+        if name is None:
+            return None
+        if name not in self.attributes:
+            have = ", ".join(self.attributes) or "no attribute fields"
+            raise InputError(f"{self.name}: {what} field {name!r} not found (fields: {have})")
+        return self.attributes[name]
+
+    def kinds(self) -> np.ndarray:
+        """Per feature: "point", "line", "polygon" or "" (null, empty, collection)."""
+        ids = shapely.get_type_id(self.geoms)
+        table = np.array([POINT, LINE, LINE, POLYGON, POINT, LINE, POLYGON, "", ""], dtype=object)
+        out = table[np.clip(ids, 0, 8)]
+        out[(ids < 0) | shapely.is_empty(self.geoms)] = ""
+        return out
+
+
+def split_source(src: str) -> tuple[str, str | None]:
+    """``path|layername=NAME`` -> (path, NAME); other ``|key=value`` parts are ignored."""
+    parts = str(src).split("|")
+    layer = None
+    for opt in parts[1:]:
+        key, _, value = opt.partition("=")
+        if key.strip().lower() == "layername":
+            layer = value
+    return parts[0], layer
+
+
+def read_vector(src: str | Path, *, what: str = "layer") -> VectorData:
+    """Read any OGR-readable vector file into a :class:`VectorData`."""
+    try:
+        from osgeo import gdal, ogr
+    except ImportError:  # pragma: no cover - GDAL comes with QGIS/Debian
+        raise InputError("reading vector files needs GDAL's Python bindings (osgeo)") from None
+    gdal.UseExceptions()
+    path, layer_name = split_source(str(src))
+    if not Path(path).exists():
+        raise InputError(f"{what} {path}: file not found")
+    try:
+        ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_READONLY)
+    except RuntimeError as exc:
+        raise InputError(f"{what} {path}: not a vector file GDAL can read ({exc})") from None
+    if ds is None or ds.GetLayerCount() == 0:
+        raise InputError(f"{what} {path}: no vector layer in this file")
+    if layer_name is not None:
+        lyr = ds.GetLayerByName(layer_name)
+        if lyr is None:
+            names = ", ".join(ds.GetLayer(i).GetName() for i in range(ds.GetLayerCount()))
+            raise InputError(f"{what} {path}: no layer named {layer_name!r} (layers: {names})")
+    else:
+        if ds.GetLayerCount() > 1:
+            names = ", ".join(ds.GetLayer(i).GetName() for i in range(ds.GetLayerCount()))
+            raise InputError(
+                f"{what} {path}: has {ds.GetLayerCount()} layers ({names}); "
+                f"pick one with {path}|layername=NAME"
+            )
+        lyr = ds.GetLayer(0)
+    srs = lyr.GetSpatialRef()
+    if srs is None:
+        raise InputError(f"{what} {src}: layer has no CRS; assign one in QGIS or with ogr2ogr -a_srs")
+    crs = CRS.from_wkt(srs.ExportToWkt())
+    defn = lyr.GetLayerDefn()
+    names = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
+    attrs: dict[str, list[Any]] = {n: [] for n in names}
+    wkbs: list[bytes | None] = []
+    fids: list[int] = []
+    lyr.ResetReading()
+    for feat in lyr:
+        g = feat.GetGeometryRef()
+        wkbs.append(None if g is None else bytes(g.ExportToIsoWkb()))
+        fids.append(feat.GetFID())
+        for i, n in enumerate(names):
+            attrs[n].append(feat.GetField(i) if feat.IsFieldSetAndNotNull(i) else None)
+    ds = None
+    lname = lyr.GetName() if layer_name is None else layer_name
+    label = Path(path).stem if (layer_name is None and Path(path).stem == lname) else lname
+    data = VectorData.from_wkb(
+        label, wkbs, crs, fids=fids, attributes=attrs, source=str(src), path=path
+    )
+    data.geoms = shapely.force_2d(data.geoms)
+    return data
