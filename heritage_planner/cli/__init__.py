@@ -1,0 +1,1 @@
+"""Command line front end (``python -m heritage_planner``, ``heritage-planner``)."""
