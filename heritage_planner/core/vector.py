@@ -133,8 +133,9 @@ def read_vector(src: str | Path, *, what: str = "layer") -> VectorData:
         fids.append(feat.GetFID())
         for i, n in enumerate(names):
             attrs[n].append(feat.GetField(i) if feat.IsFieldSetAndNotNull(i) else None)
-    ds = None
     lname = lyr.GetName() if layer_name is None else layer_name
+    lyr = None
+    ds = None  # close only after the last use of the layer: OGR layers die with their dataset
     label = Path(path).stem if (layer_name is None and Path(path).stem == lname) else lname
     data = VectorData.from_wkb(
         label, wkbs, crs, fids=fids, attributes=attrs, source=str(src), path=path
