@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import traceback
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from pathlib import Path
@@ -193,7 +194,10 @@ def write_results(
         if is_cancelled is not None and is_cancelled():
             raise CancelledError()
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
+        # frames kept alive by the traceback still hold the dataset: clear them so that it
+        # closes (and rolls back) now, before its file is removed
+        traceback.clear_frames(exc.__traceback__)
         ds = None
         for p in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             with suppress(OSError):
