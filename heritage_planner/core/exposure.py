@@ -204,61 +204,107 @@ def polygon_exposure(
 ) -> ExposureStats:
     """Exposure statistics of polygons ``geoms`` (already in the raster's CRS)."""
     n, k = len(geoms), len(hazard.classes)
-    stats = ExposureStats.empty(n, k)
+    acc = _Accumulator(n, k)
     ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    stats.frac_outside[~ok] = np.nan
-    stats.frac_nodata[~ok] = np.nan
-    stats.frac_class[~ok] = np.nan
     outside = outside_areas(info, geoms)
-    order = spatial_order(geoms)
-    order = order[ok[order]]
-    # polygons wholly off the raster need no cell work
     box = shapely.box(*info.bounds)
     touches = np.zeros(n, dtype=bool)
-    if len(order):
-        touches[order] = shapely.intersects(geoms[order], box)
-    for i in order[~touches[order]]:
-        stats.frac_outside[i] = 1.0 if outside[i] > 0 else np.nan
-    order = order[touches[order]]
+    if ok.any():
+        touches[ok] = shapely.intersects(geoms[ok], box)
+    todo = np.flatnonzero(touches)
+    pieces, owner = split_large(info, geoms[todo])
+    owner = todo[owner]
+    order = spatial_order(pieces)
     with open_raster(raster_path) as ds:
         for start in range(0, len(order), CHUNK):
             if is_cancelled is not None and is_cancelled():
                 raise CancelledError()
             idx = order[start : start + CHUNK]
-            for i, cov, val, area in coverage_cells(ds, info, geoms, idx):
-                _reduce(stats, i, cov, val, area, outside[i], hazard)
+            for j, cov, val, area in coverage_cells(ds, info, pieces, idx):
+                acc.add(int(owner[j]), cov, val, area, hazard)
             if progress is not None:
                 progress(min(1.0, (start + len(idx)) / max(len(order), 1)))
-    return stats
+    return acc.finish(ok, outside)
 
 
-def _reduce(
-    stats: ExposureStats,
-    i: int,
-    cov: np.ndarray,
-    val: np.ndarray,
-    area: np.ndarray,
-    outside: float,
-    hazard: HazardDef,
-) -> None:
-    w = cov * area
-    inside = float(w.sum())
-    total = inside + outside
-    if total <= 0:
-        stats.frac_outside[i] = np.nan
-        stats.frac_nodata[i] = np.nan
-        stats.frac_class[i] = np.nan
-        return
-    valid = ~np.isnan(val) & (cov > 0)
-    nod = np.isnan(val) & (cov > 0)
-    stats.frac_outside[i] = outside / total
-    stats.frac_nodata[i] = float(w[nod].sum()) / total
-    if valid.any():
-        vv, ww = val[valid], w[valid]
-        stats.min[i] = vv.min()
-        stats.max[i] = vv.max()
-        stats.mean[i] = float((vv * ww).sum() / ww.sum())
-        cls = hazard.classify(vv)
-        per = np.bincount(cls, weights=ww, minlength=len(hazard.classes))
-        stats.frac_class[i] = per / total
-        stats.worst_class[i] = int(cls.max())
+#: polygons whose bounding box spans more cells than this are cut into tiles of TILE² cells,
+#: so memory stays bounded by the tile, not by the polygon or the raster
+TILE = 2048
+
+
+def split_large(info: RasterInfo, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pieces of ``geoms`` no larger than TILE x TILE cells, and the index of each piece's owner."""
+    if len(geoms) == 0:
+        return geoms, np.zeros(0, dtype="int64")
+    dx, dy = info.res
+    b = shapely.bounds(geoms)
+    big = ((b[:, 2] - b[:, 0]) / dx) * ((b[:, 3] - b[:, 1]) / dy) > TILE * TILE
+    if not big.any():
+        return geoms, np.arange(len(geoms))
+    pieces = [geoms[~big]]
+    owners = [np.flatnonzero(~big)]
+    x0, y0 = info.bounds[0], info.bounds[1]
+    for i in np.flatnonzero(big):
+        gx0, gy0, gx1, gy1 = b[i]
+        # tile edges on cell edges so no cell is split between tiles
+        cols = np.arange(np.floor((gx0 - x0) / dx / TILE), np.ceil((gx1 - x0) / dx / TILE) + 1)
+        rows = np.arange(np.floor((gy0 - y0) / dy / TILE), np.ceil((gy1 - y0) / dy / TILE) + 1)
+        xs, ys = x0 + cols * TILE * dx, y0 + rows * TILE * dy
+        cx, cy = np.meshgrid(xs[:-1], ys[:-1])
+        cx1, cy1 = np.meshgrid(xs[1:], ys[1:])
+        tiles = shapely.box(cx.ravel(), cy.ravel(), cx1.ravel(), cy1.ravel())
+        parts = shapely.intersection(geoms[i], tiles)
+        parts = parts[~shapely.is_empty(parts) & (shapely.area(parts) > 0)]
+        pieces.append(parts)
+        owners.append(np.full(len(parts), i))
+    return np.concatenate(pieces), np.concatenate(owners)
+
+
+class _Accumulator:
+    """Additive sums per polygon, so a polygon can arrive in pieces."""
+
+    def __init__(self, n: int, k: int) -> None:
+        self.inside = np.zeros(n)
+        self.cls = np.zeros((n, k))
+        self.nodata = np.zeros(n)
+        self.wsum = np.zeros(n)
+        self.wv = np.zeros(n)
+        self.min = np.full(n, np.inf)
+        self.max = np.full(n, -np.inf)
+        self.worst = np.full(n, -1, dtype="int64")
+        self.k = k
+
+    def add(
+        self, i: int, cov: np.ndarray, val: np.ndarray, area: np.ndarray, hazard: HazardDef
+    ) -> None:
+        w = cov * area
+        self.inside[i] += w.sum()
+        covered = cov > 0
+        nod = covered & np.isnan(val)
+        valid = covered & ~nod
+        self.nodata[i] += w[nod].sum()
+        if valid.any():
+            vv, ww = val[valid], w[valid]
+            self.min[i] = min(self.min[i], vv.min())
+            self.max[i] = max(self.max[i], vv.max())
+            self.wsum[i] += ww.sum()
+            self.wv[i] += (vv * ww).sum()
+            c = hazard.classify(vv)
+            self.cls[i] += np.bincount(c, weights=ww, minlength=self.k)
+            self.worst[i] = max(self.worst[i], int(c.max()))
+
+    def finish(self, ok: np.ndarray, outside: np.ndarray) -> ExposureStats:
+        n = len(self.inside)
+        stats = ExposureStats.empty(n, self.k)
+        total = self.inside + outside
+        has = ok & (total > 0)
+        t = np.where(has, total, 1.0)
+        stats.frac_outside = np.where(has, outside / t, np.nan)
+        stats.frac_nodata = np.where(has, self.nodata / t, np.nan)
+        stats.frac_class = np.where(has[:, None], self.cls / t[:, None], np.nan)
+        valid = self.wsum > 0
+        stats.min = np.where(valid, self.min, np.nan)
+        stats.max = np.where(valid, self.max, np.nan)
+        stats.mean = np.where(valid, self.wv / np.where(valid, self.wsum, 1.0), np.nan)
+        stats.worst_class = np.where(valid, self.worst, -1)
+        return stats

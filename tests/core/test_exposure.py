@@ -172,3 +172,23 @@ def test_geographic_random_polygons_match_brute_force(raster_factory):
         assert s.frac_class[i] == pytest.approx(o["frac_class"], abs=2e-4)
         assert s.frac_outside[i] == pytest.approx(o["frac_outside"], abs=2e-4)
         assert s.frac_nodata[i] == pytest.approx(o["frac_nodata"], abs=2e-4)
+
+
+def test_large_polygons_cut_into_tiles_give_the_same_numbers(raster_factory, monkeypatch):
+    import heritage_planner.core.exposure as ex
+
+    rng = np.random.default_rng(3)
+    vals = rng.uniform(0, 1.6, size=(40, 50)).astype("float32")
+    vals[rng.uniform(size=vals.shape) < 0.05] = -9999
+    path = raster_factory(vals, origin=(1000, 2000), res=(7.5, 5.0))
+    geoms = [shapely.make_valid(random_polygon(rng, 1180, 1900, 170, hole=True)),
+             shapely.box(990, 1790, 1400, 2010)]  # bigger than the raster
+    whole = run(path, *geoms)
+    monkeypatch.setattr(ex, "TILE", 4)
+    pieces, owner = ex.split_large(raster_info(str(path)), np.array(geoms, dtype=object))
+    assert len(pieces) > 20 and set(owner.tolist()) == {0, 1}
+    tiled = run(path, *geoms)
+    for name in ("frac_class", "frac_nodata", "frac_outside", "min", "max", "mean"):
+        np.testing.assert_allclose(getattr(tiled, name), getattr(whole, name), rtol=1e-9, atol=1e-12)
+    o = oracle_exposure(geoms[0], path, [0.2, 0.5, 1.0])
+    assert tiled.frac_class[0] == pytest.approx(o["frac_class"], abs=2e-4)
