@@ -189,6 +189,6 @@ def test_large_polygons_cut_into_tiles_give_the_same_numbers(raster_factory, mon
     assert len(pieces) > 20 and set(owner.tolist()) == {0, 1}
     tiled = run(path, *geoms)
     for name in ("frac_class", "frac_nodata", "frac_outside", "min", "max", "mean"):
-        np.testing.assert_allclose(getattr(tiled, name), getattr(whole, name), rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(getattr(tiled, name), getattr(whole, name), rtol=1e-7, atol=1e-9)
     o = oracle_exposure(geoms[0], path, [0.2, 0.5, 1.0])
     assert tiled.frac_class[0] == pytest.approx(o["frac_class"], abs=2e-4)
