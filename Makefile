@@ -40,7 +40,8 @@ translations: setup
 	done
 
 bench: setup
-	$(PY) -m benchmarks.run --scale $(SCALE)
+	@if [ -f .ci/requirements-bench.txt ]; then $(VENV)/bin/pip install -q --disable-pip-version-check -c $(VENV)/constraints.txt -r .ci/requirements-bench.txt 2>&1 | { grep -v "^WARNING: Location" || true; }; fi
+	$(PY) tests/benchmarks/run.py --scale $(SCALE)
 
 package: setup translations
 	$(PY) .ci/package.py build/heritage_planner.zip
