@@ -16,7 +16,7 @@ import shapely
 from pyproj import Geod
 
 from .errors import CancelledError
-from .raster import RasterInfo, ellipsoid_cell_areas, open_raster, read_window_float
+from .raster import BlockCache, RasterInfo, ellipsoid_cell_areas, open_raster
 from .rules import HazardDef
 
 #: Features handed to exactextract per call: bounds memory, gives progress and cancel points.
@@ -70,12 +70,13 @@ def _make_sources(ds, info: RasterInfo, geoms: np.ndarray, idx: np.ndarray):
             super().__init__(ds, 1)
             self.isfloat = True
             self.scaled = False
+            self.blocks = BlockCache(ds, info)
 
         def nodata_value(self):
             return None
 
         def read_window(self, x0, y0, nx, ny):
-            return read_window_float(ds, y0, x0, ny, nx)
+            return self.blocks.read(y0, x0, ny, nx)
 
     class WkbFeature(Feature):
         def __init__(self, i: int = -1, wkb: bytes | None = None) -> None:
@@ -119,6 +120,23 @@ def _make_sources(ds, info: RasterInfo, geoms: np.ndarray, idx: np.ndarray):
     return NanRaster(), WkbSource()
 
 
+def coverage_chunk(
+    ds, info: RasterInfo, geoms: np.ndarray, idx: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every cell touched by the polygons ``geoms[idx]`` as flat arrays: (owner index,
+    coverage, value (NaN for nodata), cell area)."""
+    owners, covs, vals, areas = [], [], [], []
+    for i, cov, val, area in coverage_cells(ds, info, geoms, idx):
+        owners.append(np.full(len(cov), i, dtype="int64"))
+        covs.append(cov)
+        vals.append(val)
+        areas.append(area)
+    if not owners:
+        z = np.zeros(0)
+        return np.zeros(0, dtype="int64"), z, z, z
+    return np.concatenate(owners), np.concatenate(covs), np.concatenate(vals), np.concatenate(areas)
+
+
 def coverage_cells(
     ds, info: RasterInfo, geoms: np.ndarray, idx: np.ndarray
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
@@ -138,7 +156,7 @@ def coverage_cells(
         if info.is_geographic:
             area = ellipsoid_cell_areas(info, np.asarray(p["cy"], dtype="float64"))
         else:
-            area = np.full(cov.shape, cell)
+            area = np.broadcast_to(cell, cov.shape)
         yield int(p["idx"]), cov, val, area
 
 
@@ -220,8 +238,8 @@ def polygon_exposure(
             if is_cancelled is not None and is_cancelled():
                 raise CancelledError()
             idx = order[start : start + CHUNK]
-            for j, cov, val, area in coverage_cells(ds, info, pieces, idx):
-                acc.add(int(owner[j]), cov, val, area, hazard)
+            j, cov, val, area = coverage_chunk(ds, info, pieces, idx)
+            acc.add(owner[j], cov, val, area, hazard)
             if progress is not None:
                 progress(min(1.0, (start + len(idx)) / max(len(order), 1)))
     return acc.finish(ok, outside)
@@ -275,23 +293,32 @@ class _Accumulator:
         self.k = k
 
     def add(
-        self, i: int, cov: np.ndarray, val: np.ndarray, area: np.ndarray, hazard: HazardDef
+        self,
+        owner: np.ndarray,
+        cov: np.ndarray,
+        val: np.ndarray,
+        area: np.ndarray,
+        hazard: HazardDef,
     ) -> None:
+        """Add cells (flat arrays; ``owner`` is the polygon of each cell), all at once."""
+        n = len(self.inside)
         w = cov * area
-        self.inside[i] += w.sum()
+        self.inside += np.bincount(owner, weights=w, minlength=n)
         covered = cov > 0
         nod = covered & np.isnan(val)
         valid = covered & ~nod
-        self.nodata[i] += w[nod].sum()
+        self.nodata += np.bincount(owner[nod], weights=w[nod], minlength=n)
         if valid.any():
-            vv, ww = val[valid], w[valid]
-            self.min[i] = min(self.min[i], vv.min())
-            self.max[i] = max(self.max[i], vv.max())
-            self.wsum[i] += ww.sum()
-            self.wv[i] += (vv * ww).sum()
+            o, vv, ww = owner[valid], val[valid], w[valid]
+            np.minimum.at(self.min, o, vv)
+            np.maximum.at(self.max, o, vv)
+            self.wsum += np.bincount(o, weights=ww, minlength=n)
+            self.wv += np.bincount(o, weights=vv * ww, minlength=n)
             c = hazard.classify(vv)
-            self.cls[i] += np.bincount(c, weights=ww, minlength=self.k)
-            self.worst[i] = max(self.worst[i], int(c.max()))
+            self.cls += np.bincount(o * self.k + c, weights=ww, minlength=n * self.k).reshape(
+                n, self.k
+            )
+            np.maximum.at(self.worst, o, c)
 
     def finish(self, ok: np.ndarray, outside: np.ndarray) -> ExposureStats:
         n = len(self.inside)

@@ -117,6 +117,50 @@ def read_window_float(ds, row0: int, col0: int, nrows: int, ncols: int) -> np.nd
     return out
 
 
+class BlockCache:
+    """Windows of band 1 (float64, nodata as NaN) served from a bounded cache of aligned
+    blocks, so thousands of small, spatially ordered windows cost few reads."""
+
+    def __init__(self, ds, info: RasterInfo, *, block: int = 512, max_bytes: int = 96 << 20) -> None:
+        self.ds, self.info, self.block = ds, info, block
+        self.max_blocks = max(4, max_bytes // (block * block * 8))
+        self.cache: dict[tuple[int, int], np.ndarray] = {}
+
+    def _block(self, br: int, bc: int) -> np.ndarray:
+        key = (br, bc)
+        arr = self.cache.pop(key, None)
+        if arr is None:
+            r0, c0 = br * self.block, bc * self.block
+            nr = min(self.block, self.info.height - r0)
+            nc = min(self.block, self.info.width - c0)
+            arr = read_window_float(self.ds, r0, c0, nr, nc)
+            if len(self.cache) >= self.max_blocks:
+                self.cache.pop(next(iter(self.cache)))
+        self.cache[key] = arr  # most recently used last
+        return arr
+
+    def read(self, row0: int, col0: int, nrows: int, ncols: int) -> np.ndarray:
+        b = self.block
+        br0, bc0 = row0 // b, col0 // b
+        br1, bc1 = (row0 + nrows - 1) // b, (col0 + ncols - 1) // b
+        if (br1 - br0 + 1) * (bc1 - bc0 + 1) > self.max_blocks // 2:
+            return read_window_float(self.ds, row0, col0, nrows, ncols)  # too big to cache
+        if br0 == br1 and bc0 == bc1:
+            r, c = row0 - br0 * b, col0 - bc0 * b
+            return self._block(br0, bc0)[r : r + nrows, c : c + ncols]
+        out = np.empty((nrows, ncols))
+        for br in range(br0, br1 + 1):
+            for bc in range(bc0, bc1 + 1):
+                blk = self._block(br, bc)
+                r_lo, c_lo = max(row0, br * b), max(col0, bc * b)
+                r_hi = min(row0 + nrows, br * b + blk.shape[0])
+                c_hi = min(col0 + ncols, bc * b + blk.shape[1])
+                out[r_lo - row0 : r_hi - row0, c_lo - col0 : c_hi - col0] = blk[
+                    r_lo - br * b : r_hi - br * b, c_lo - bc * b : c_hi - bc * b
+                ]
+        return out
+
+
 def cell_index(info: RasterInfo, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Row, column of the cell containing each point (cells are closed at top/left)."""
     a, _, c, _, e, f = info.transform
