@@ -66,12 +66,22 @@ def write_vector(
     srs.SetFromUserInput(crs)
     srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
     drv = ogr.GetDriverByName(driver)
-    ds = drv.Open(str(path), 1) if path.exists() and driver == "GPKG" else drv.CreateDataSource(str(path))
+    ds = (
+        drv.Open(str(path), 1)
+        if path.exists() and driver == "GPKG"
+        else drv.CreateDataSource(str(path))
+    )
     lyr = ds.CreateLayer(layer or path.stem, srs, ogr.wkbUnknown)
     attributes = attributes or {}
     for name, values in attributes.items():
         sample = next((v for v in values if v is not None), "")
-        kind = ogr.OFTInteger64 if isinstance(sample, int) else ogr.OFTReal if isinstance(sample, float) else ogr.OFTString
+        kind = (
+            ogr.OFTInteger64
+            if isinstance(sample, int)
+            else ogr.OFTReal
+            if isinstance(sample, float)
+            else ogr.OFTString
+        )
         lyr.CreateField(ogr.FieldDefn(name, kind))
     for i, g in enumerate(geoms):
         f = ogr.Feature(lyr.GetLayerDefn())
@@ -101,7 +111,9 @@ def vector_factory(tmp_path: Path) -> Callable[..., Path]:
 
     def make(geoms, attributes=None, **kw) -> Path:
         name = kw.pop("name", None) or f"v{next(counter)}"
-        ext = {"GPKG": "gpkg", "GeoJSON": "geojson", "ESRI Shapefile": "shp"}[kw.get("driver", "GPKG")]
+        ext = {"GPKG": "gpkg", "GeoJSON": "geojson", "ESRI Shapefile": "shp"}[
+            kw.get("driver", "GPKG")
+        ]
         return write_vector(tmp_path / f"{name}.{ext}", geoms, attributes, **kw)
 
     return make

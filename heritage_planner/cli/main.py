@@ -45,8 +45,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     a = sub.add_parser("analyze", help="run the conflict analysis, write a results GeoPackage")
-    a.add_argument("--heritage", required=True, metavar="SRC", help="heritage polygons (OGR source, path|layername=NAME)")
-    a.add_argument("--sites", action="append", default=[], metavar="SRC", help="sites layer (repeatable)")
+    a.add_argument(
+        "--heritage",
+        required=True,
+        metavar="SRC",
+        help="heritage polygons (OGR source, path|layername=NAME)",
+    )
+    a.add_argument(
+        "--sites", action="append", default=[], metavar="SRC", help="sites layer (repeatable)"
+    )
     a.add_argument(
         "--hazard",
         action="append",
@@ -66,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 3 when a conflict of this severity or worse exists (low|medium|high|critical)",
     )
     a.add_argument("--report", metavar="OUT.pdf", help="also write a PDF map report")
-    a.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    a.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     a.set_defaults(func=cmd_analyze)
 
     r = sub.add_parser("rules", help="rules files")
@@ -74,14 +83,18 @@ def build_parser() -> argparse.ArgumentParser:
     rc = rsub.add_parser("check", help="validate a rules file")
     rc.add_argument("file", nargs="?", help="rules TOML (default: the built-in rule set)")
     rc.add_argument("--json", action="store_true")
-    rc.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    rc.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     rc.set_defaults(func=cmd_rules_check)
     r.set_defaults(func=lambda args: _missing_action(r))
 
     d = sub.add_parser("demo", help="generate the George Town sample and analyse it")
     d.add_argument("--out", default="build/demo", metavar="DIR", help="folder (default build/demo)")
     d.add_argument("--json", action="store_true")
-    d.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    d.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     d.set_defaults(func=cmd_demo)
 
     for name in PLUGGABLE:
@@ -130,9 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "debug", False):
             traceback.print_exc()
         else:
-            exc_type, exc, _ = sys.exc_info()
+            exc_type, exc_value, _ = sys.exc_info()
             _error(
-                f"internal error ({exc_type.__name__ if exc_type else '?'}: {exc}); "
+                f"internal error ({exc_type.__name__ if exc_type else '?'}: {exc_value}); "
                 "rerun with --debug and report it"
             )
         return EXIT_BUG
@@ -189,7 +202,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         worst = [c for c in result.conflicts if c.severity.rank >= args.fail_on.rank]
         if worst:
             sys.stderr.write(
-                f"fail-on {args.fail_on.value}: {len(worst)} conflicts at or above {args.fail_on.value}\n"
+                f"fail-on {args.fail_on.value}: {len(worst)} conflicts "
+                f"at or above {args.fail_on.value}\n"
             )
             return EXIT_FAIL_ON
     return EXIT_OK
@@ -198,10 +212,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 def _carried_review(out: Path, result: Any) -> list[dict[str, Any]] | None:
     """Review decisions of an output being replaced, carried over to the new conflicts."""
     try:
-        from ..core.review import carry_over
+        from ..core.review import read_review, reconcile
     except ImportError:
         return None
-    return carry_over(out, result.conflicts)
+    return reconcile(read_review(out), result.conflicts).rows
 
 
 def _check_report_path(path: str, overwrite: bool) -> None:
@@ -224,7 +238,9 @@ def _write_report(results: Path, pdf: str, args: argparse.Namespace) -> str:
     return str(Path(pdf))
 
 
-def summarize(result: Any, out: Path, seconds: float, *, report: str | None = None) -> dict[str, Any]:
+def summarize(
+    result: Any, out: Path, seconds: float, *, report: str | None = None
+) -> dict[str, Any]:
     return {
         "output": str(out),
         "report": report,
@@ -269,7 +285,8 @@ def most_exposed(result: Any, n: int = 5) -> list[dict[str, Any]]:
                     "hazard": t.input.tag,
                     "heritage_id": result.heritage.ids[i],
                     "heritage_name": result.heritage.names[i],
-                    "class": t.hazard.class_names[k] + ("+" if k < len(t.hazard.classes) - 1 else ""),
+                    "class": t.hazard.class_names[k]
+                    + ("+" if k < len(t.hazard.classes) - 1 else ""),
                     "fraction": round(float(frac[i]), 4),
                     "max": None if np.isnan(t.stats.max[i]) else round(float(t.stats.max[i]), 3),
                     "unit": t.hazard.unit,

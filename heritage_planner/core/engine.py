@@ -7,7 +7,7 @@ import platform
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -153,7 +153,8 @@ class _Progress:
 
 
 def _layer_names(sites: list[VectorData]) -> list[str]:
-    names, seen = [], {}
+    names: list[str] = []
+    seen: dict[str, int] = {}
     for s in sites:
         n = s.name
         if n in seen:
@@ -169,9 +170,7 @@ def prepare_heritage(data: VectorData, rules: RuleSet, warnings: list[str]) -> V
     kinds = data.kinds()
     bad = (kinds != POLYGON) & (kinds != "")
     if bad.all() and len(data):
-        raise InputError(
-            f"heritage layer {data.name}: needs polygons, found {kinds[0]} geometries"
-        )
+        raise InputError(f"heritage layer {data.name}: needs polygons, found {kinds[0]} geometries")
     if bad.any():
         raise InputError(
             f"heritage layer {data.name}: {int(bad.sum())} features are not polygons "
@@ -179,7 +178,9 @@ def prepare_heritage(data: VectorData, rules: RuleSet, warnings: list[str]) -> V
         )
     nulls = kinds == ""
     if nulls.any():
-        warnings.append(f"heritage layer {data.name}: {int(nulls.sum())} features without geometry skipped")
+        warnings.append(
+            f"heritage layer {data.name}: {int(nulls.sum())} features without geometry skipped"
+        )
     geoms = data.geoms.copy()
     ok = ~nulls
     invalid = np.zeros(len(geoms), dtype=bool)
@@ -187,9 +188,7 @@ def prepare_heritage(data: VectorData, rules: RuleSet, warnings: list[str]) -> V
     if invalid.any():
         geoms[invalid] = shapely.make_valid(geoms[invalid])
         # keep only the polygonal part of what make_valid returns
-        geoms[invalid] = [
-            _polygonal(g) for g in geoms[invalid]
-        ]
+        geoms[invalid] = [_polygonal(g) for g in geoms[invalid]]
         warnings.append(
             f"heritage layer {data.name}: {int(invalid.sum())} invalid polygons repaired "
             "(shapely make_valid)"
@@ -262,7 +261,7 @@ def run_analysis(
     """Run every analysis the rules ask for; raises :class:`HeritagePlannerError` subclasses
     with a one-line message on bad input and :class:`CancelledError` when cancelled."""
     t0 = time.time()
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    started = datetime.now(UTC).isoformat(timespec="seconds")
     warnings: list[str] = []
     prog = _Progress(progress, is_cancelled)
     prog.stage(0.0, 0.02, "reading inputs")
@@ -273,10 +272,13 @@ def run_analysis(
     infos = validate_hazards(rules, request.hazards)
 
     her_raw = request.heritage
-    her_data = her_raw if isinstance(her_raw, VectorData) else read_vector(her_raw, what="heritage layer")
+    her_data = (
+        her_raw if isinstance(her_raw, VectorData) else read_vector(her_raw, what="heritage layer")
+    )
     her_data = prepare_heritage(her_data, rules, warnings)
     site_data = [
-        s if isinstance(s, VectorData) else read_vector(s, what="sites layer") for s in request.sites
+        s if isinstance(s, VectorData) else read_vector(s, what="sites layer")
+        for s in request.sites
     ]
     site_data = [_drop_nulls(s, warnings, "sites layer") for s in site_data]
 
@@ -314,7 +316,9 @@ def run_analysis(
         if r.hazard is not None and r.hazard not in used:
             warnings.append(f"rule {r.id!r} skipped: no raster given for hazard {r.hazard!r}")
     if not rules.rules:
-        warnings.append(f"rules {rules.source}: no rules; only exposure and site hazard are computed")
+        warnings.append(
+            f"rules {rules.source}: no rules; only exposure and site hazard are computed"
+        )
 
     # exposure: heritage polygons x hazard rasters
     exposure: list[ExposureTable] = []
@@ -338,7 +342,9 @@ def run_analysis(
     for s in sites:
         for h in request.hazards:
             info = infos[h.tag]
-            sub = prog.stage(0.57 + 0.3 * step / total, 0.3 / total, f"site hazard {s.layer} × {h.tag}")
+            sub = prog.stage(
+                0.57 + 0.3 * step / total, 0.3 / total, f"site hazard {s.layer} × {h.tag}"
+            )
             step += 1
             g = reproject(s.data.geoms, s.data.crs, info.crs)
             vals = site_values(h.path, info, g, progress=sub, is_cancelled=is_cancelled)
@@ -478,7 +484,9 @@ def _exposure_conflicts(rule: Rule, heritage: Heritage, tab: ExposureTable) -> l
         }
         out.append(
             Conflict(
-                conflict_id=conflict_id(rule.id, "", "", heritage.ids[b], tab.input.hazard, tab.input.scenario),
+                conflict_id=conflict_id(
+                    rule.id, "", "", heritage.ids[b], tab.input.hazard, tab.input.scenario
+                ),
                 rule_id=rule.id,
                 rule_type=rule.type,
                 severity=rule.severity,
@@ -523,7 +531,9 @@ def _site_hazard_conflicts(rule: Rule, s: Sites, sh: SiteHazardTable) -> list[Co
         }
         out.append(
             Conflict(
-                conflict_id=conflict_id(rule.id, s.layer, s.ids[a], "", sh.input.hazard, sh.input.scenario),
+                conflict_id=conflict_id(
+                    rule.id, s.layer, s.ids[a], "", sh.input.hazard, sh.input.scenario
+                ),
                 rule_id=rule.id,
                 rule_type=rule.type,
                 severity=rule.severity,

@@ -63,7 +63,7 @@ def _ee():
 def _make_sources(ds, info: RasterInfo, geoms: np.ndarray, idx: np.ndarray):
     _, Feature, FeatureSource, RasterioRasterSource = _ee()
 
-    class NanRaster(RasterioRasterSource):
+    class NanRaster(RasterioRasterSource):  # type: ignore[misc,valid-type]
         """Band 1 as float64 with nodata as NaN, so nodata cells can be counted."""
 
         def __init__(self) -> None:
@@ -78,7 +78,7 @@ def _make_sources(ds, info: RasterInfo, geoms: np.ndarray, idx: np.ndarray):
         def read_window(self, x0, y0, nx, ny):
             return self.blocks.read(y0, x0, ny, nx)
 
-    class WkbFeature(Feature):
+    class WkbFeature(Feature):  # type: ignore[misc,valid-type]
         def __init__(self, i: int = -1, wkb: bytes | None = None) -> None:
             super().__init__()
             self.props: dict = {"idx": i}
@@ -102,7 +102,7 @@ def _make_sources(ds, info: RasterInfo, geoms: np.ndarray, idx: np.ndarray):
         def fields(self):
             return list(self.props)
 
-    class WkbSource(FeatureSource):
+    class WkbSource(FeatureSource):  # type: ignore[misc,valid-type]
         def __init__(self) -> None:
             super().__init__()
             self.wkbs = shapely.to_wkb(geoms[idx])
@@ -173,7 +173,9 @@ def outside_areas(info: RasterInfo, geoms: np.ndarray) -> np.ndarray:
     rest = shapely.difference(geoms[todo], box)
     if info.is_geographic:
         geod = _geod(info)
-        out[todo] = [abs(geod.geometry_area_perimeter(g)[0]) if not g.is_empty else 0.0 for g in rest]
+        out[todo] = [
+            abs(geod.geometry_area_perimeter(g)[0]) if not g.is_empty else 0.0 for g in rest
+        ]
     else:
         out[todo] = shapely.area(rest)
     return out

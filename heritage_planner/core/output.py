@@ -124,7 +124,9 @@ def _write_layer(
     lyr.CommitTransaction()
 
 
-def _write_table(ds: Any, name: str, fields: Sequence[tuple[str, str]], rows: Iterable[dict]) -> None:
+def _write_table(
+    ds: Any, name: str, fields: Sequence[tuple[str, str]], rows: Iterable[dict]
+) -> None:
     _, ogr, _ = _ogr()
     lyr = ds.CreateLayer(name, None, ogr.wkbNone, options=["FID=fid"])
     _add_fields(lyr, fields)
@@ -277,16 +279,19 @@ def _write_site_hazard(ds: Any, srs: Any, result: AnalysisResult, cancel: Any) -
             s = by_layer[t.layer]
             names = t.hazard.class_names
             for i in range(len(s.ids)):
-                yield s.geoms[i], {
-                    "site_layer": s.layer,
-                    "site_id": s.ids[i],
-                    "site_kind": s.kinds[i],
-                    "hazard": t.input.hazard,
-                    "scenario": t.input.scenario,
-                    "value": t.values[i],
-                    "class": names[t.classes[i]] if t.classes[i] >= 0 else None,
-                    "site_fid": int(s.data.fids[i]),
-                }
+                yield (
+                    s.geoms[i],
+                    {
+                        "site_layer": s.layer,
+                        "site_id": s.ids[i],
+                        "site_kind": s.kinds[i],
+                        "hazard": t.input.hazard,
+                        "scenario": t.input.scenario,
+                        "value": t.values[i],
+                        "class": names[t.classes[i]] if t.classes[i] >= 0 else None,
+                        "site_fid": int(s.data.fids[i]),
+                    },
+                )
 
     _write_layer(ds, LAYER_SITE_HAZARD, srs, ogr.wkbUnknown, fields, rows(), cancel)
 

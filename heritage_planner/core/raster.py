@@ -121,7 +121,9 @@ class BlockCache:
     """Windows of band 1 (float64, nodata as NaN) served from a bounded cache of aligned
     blocks, so thousands of small, spatially ordered windows cost few reads."""
 
-    def __init__(self, ds, info: RasterInfo, *, block: int = 512, max_bytes: int = 96 << 20) -> None:
+    def __init__(
+        self, ds, info: RasterInfo, *, block: int = 512, max_bytes: int = 96 << 20
+    ) -> None:
         self.ds, self.info, self.block = ds, info, block
         self.max_blocks = max(4, max_bytes // (block * block * 8))
         self.cache: dict[tuple[int, int], np.ndarray] = {}
@@ -187,9 +189,7 @@ def sample_cells(ds, info: RasterInfo, rows: np.ndarray, cols: np.ndarray) -> np
     ends = np.r_[starts[1:], len(key)]
     for s, e in zip(starts, ends, strict=True):
         r0, c0 = int(br[s] * bh), int(bc[s] * bw)
-        block = read_window_float(
-            ds, r0, c0, min(bh, info.height - r0), min(bw, info.width - c0)
-        )
+        block = read_window_float(ds, r0, c0, min(bh, info.height - r0), min(bw, info.width - c0))
         sel = idx[s:e]
         out[sel] = block[rows[sel] - r0, cols[sel] - c0]
     return out

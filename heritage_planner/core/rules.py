@@ -56,7 +56,9 @@ MESSAGE_FIELDS = frozenset(
 DEFAULT_MESSAGES = {
     RuleType.SITING: "{site_kind} {site_id} within {distance_m:.1f} m of {heritage_name} ({zone})",
     RuleType.EXPOSURE: "{heritage_name}: {fraction:.0%} in {hazard_label} class {class} or worse",
-    RuleType.SITE_HAZARD: "{site_kind} {site_id} in {hazard_label} class {class} ({value:.2f} {unit})",
+    RuleType.SITE_HAZARD: (
+        "{site_kind} {site_id} in {hazard_label} class {class} ({value:.2f} {unit})"
+    ),
 }
 
 
@@ -291,7 +293,7 @@ class _RuleSetParser:
         for j, c in enumerate(classes_raw):
             cw = f"{where} classes[{j}]"
             if not isinstance(c, dict):
-                raise self.fail(cw, "must be a table like { name = \"low\", max = 0.2 }")
+                raise self.fail(cw, 'must be a table like { name = "low", max = 0.2 }')
             self.check_keys(cw, c, _CLASS_KEYS)
             cname = self.get(cw, c, "name", str)
             last = j == len(classes_raw) - 1
@@ -364,7 +366,9 @@ class _RuleSetParser:
             cls = self.get(where, r, "min_class", str)
             if cls not in hazards[hid].class_names:
                 names = ", ".join(hazards[hid].class_names)
-                raise self.fail(where, f"unknown class {cls!r} of hazard {hid!r} (classes: {names})")
+                raise self.fail(
+                    where, f"unknown class {cls!r} of hazard {hid!r} (classes: {names})"
+                )
             kw.update(hazard=hid, min_class=cls)
             if rtype is RuleType.EXPOSURE:
                 frac = float(self.get(where, r, "min_fraction", (int, float)))

@@ -91,7 +91,7 @@ def split_source(src: str) -> tuple[str, str | None]:
 def read_vector(src: str | Path, *, what: str = "layer") -> VectorData:
     """Read any OGR-readable vector file into a :class:`VectorData`."""
     try:
-        from osgeo import gdal, ogr
+        from osgeo import gdal
     except ImportError:  # pragma: no cover - GDAL comes with QGIS/Debian
         raise InputError("reading vector files needs GDAL's Python bindings (osgeo)") from None
     gdal.UseExceptions()
@@ -107,19 +107,21 @@ def read_vector(src: str | Path, *, what: str = "layer") -> VectorData:
     if layer_name is not None:
         lyr = ds.GetLayerByName(layer_name)
         if lyr is None:
-            names = ", ".join(ds.GetLayer(i).GetName() for i in range(ds.GetLayerCount()))
-            raise InputError(f"{what} {path}: no layer named {layer_name!r} (layers: {names})")
+            have = ", ".join(ds.GetLayer(i).GetName() for i in range(ds.GetLayerCount()))
+            raise InputError(f"{what} {path}: no layer named {layer_name!r} (layers: {have})")
     else:
         if ds.GetLayerCount() > 1:
-            names = ", ".join(ds.GetLayer(i).GetName() for i in range(ds.GetLayerCount()))
+            have = ", ".join(ds.GetLayer(i).GetName() for i in range(ds.GetLayerCount()))
             raise InputError(
-                f"{what} {path}: has {ds.GetLayerCount()} layers ({names}); "
+                f"{what} {path}: has {ds.GetLayerCount()} layers ({have}); "
                 f"pick one with {path}|layername=NAME"
             )
         lyr = ds.GetLayer(0)
     srs = lyr.GetSpatialRef()
     if srs is None:
-        raise InputError(f"{what} {src}: layer has no CRS; assign one in QGIS or with ogr2ogr -a_srs")
+        raise InputError(
+            f"{what} {src}: layer has no CRS; assign one in QGIS or with ogr2ogr -a_srs"
+        )
     crs = CRS.from_wkt(srs.ExportToWkt())
     defn = lyr.GetLayerDefn()
     names = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]

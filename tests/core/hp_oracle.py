@@ -75,7 +75,11 @@ def site_value(geom, path):
                     best = np.fmax(best, v)
         return best
     inter = shapely.intersection(geom, boxes)
-    size = shapely.length(inter) if geom.geom_type in ("LineString", "MultiLineString") else shapely.area(inter)
+    size = (
+        shapely.length(inter)
+        if geom.geom_type in ("LineString", "MultiLineString")
+        else shapely.area(inter)
+    )
     hit = (size > 0) & ~np.isnan(vals)
     return vals[hit].max() if hit.any() else np.nan
 

@@ -19,10 +19,21 @@ from heritage_planner.cli.main import main
 @pytest.fixture
 def data(tmp_path):
     her = [shapely.box(0, 0, 20, 20), shapely.box(40, 0, 60, 20)]
-    write_vector(tmp_path / "her.gpkg", her, {"hid": ["A", "B"], "name": ["Khoo Kongsi 邱公司", "B"],
-                                              "zone": ["core", "buffer"], "category": ["I", "II"]})
-    write_vector(tmp_path / "sites.gpkg", [shapely.Point(10, 10), shapely.Point(100, 100)],
-                 {"sid": ["s1", "s2"], "kind": ["smart_pole", "cctv"]})
+    write_vector(
+        tmp_path / "her.gpkg",
+        her,
+        {
+            "hid": ["A", "B"],
+            "name": ["Khoo Kongsi 邱公司", "B"],
+            "zone": ["core", "buffer"],
+            "category": ["I", "II"],
+        },
+    )
+    write_vector(
+        tmp_path / "sites.gpkg",
+        [shapely.Point(10, 10), shapely.Point(100, 100)],
+        {"sid": ["s1", "s2"], "kind": ["smart_pole", "cctv"]},
+    )
     write_vector(tmp_path / "points.gpkg", [shapely.Point(1, 1)], {"sid": ["x"]})
     vals = np.full((10, 10), 0.8, dtype="float32")
     write_raster(tmp_path / "flood.tif", vals, origin=(0, 50), res=(10, 10))
@@ -32,8 +43,17 @@ def data(tmp_path):
 
 
 def args(d, *extra, out="out.gpkg"):
-    base = ["analyze", "--heritage", str(d / "her.gpkg"), "--sites", str(d / "sites.gpkg"),
-            "--hazard", f"flood={d / 'flood.tif'}", "--out", str(d / out)]
+    base = [
+        "analyze",
+        "--heritage",
+        str(d / "her.gpkg"),
+        "--sites",
+        str(d / "sites.gpkg"),
+        "--hazard",
+        f"flood={d / 'flood.tif'}",
+        "--out",
+        str(d / out),
+    ]
     return base + list(extra)
 
 
@@ -75,13 +95,25 @@ def test_human_summary(data, capsys):
 BAD = [
     (lambda d: ["--heritage", str(d / "missing.gpkg")], "heritage layer", "file not found"),
     (lambda d: ["--heritage", str(d / "points.gpkg")], "needs polygons", "points"),
-    (lambda d: ["--heritage", f"{d / 'her.gpkg'}|layername=nope"], "no layer named 'nope'", "layers: her"),
+    (
+        lambda d: ["--heritage", f"{d / 'her.gpkg'}|layername=nope"],
+        "no layer named 'nope'",
+        "layers: her",
+    ),
     (lambda d: ["--heritage", str(d / "junk.gpkg")], "not a vector file", "junk.gpkg"),
     (lambda d: ["--sites", str(d / "nosites.gpkg")], "sites layer", "file not found"),
-    (lambda d: ["--hazard", f"flood@2050={d / 'none.tif'}"], "hazard raster flood@2050", "file not found"),
+    (
+        lambda d: ["--hazard", f"flood@2050={d / 'none.tif'}"],
+        "hazard raster flood@2050",
+        "file not found",
+    ),
     (lambda d: ["--hazard", f"flood@x={d / 'junk.tif'}"], "not a raster GDAL can read", "junk.tif"),
     (lambda d: ["--hazard", "flood"], "expected ID=RASTER or ID@SCENARIO=RASTER", "--hazard"),
-    (lambda d: ["--hazard", f"storm={d / 'flood.tif'}"], "hazard 'storm' is not declared", "declared: flood"),
+    (
+        lambda d: ["--hazard", f"storm={d / 'flood.tif'}"],
+        "hazard 'storm' is not declared",
+        "declared: flood",
+    ),
     (lambda d: ["--analysis-crs", "EPSG:4326"], "must be a projected CRS", "--analysis-crs"),
     (lambda d: ["--analysis-crs", "EPSG:999999"], "unknown CRS", "--analysis-crs"),
     (lambda d: ["--rules", str(d / "nope.toml")], "rules file not found", "nope.toml"),
@@ -114,11 +146,20 @@ def test_bad_input_exit_2_one_line_no_output(data, capsys, bad, must1, must2):
 @pytest.mark.parametrize(
     ("edit", "must"),
     [
-        (('id = "cell-in-core"', 'id = "cell-in-core"\ncolour = 1'), "rule 'cell-in-core': unknown key 'colour'"),
-        (('distance_m = 0.0', 'distance_m = "0"'), "'distance_m' must be an integer or a number"),
+        (
+            ('id = "cell-in-core"', 'id = "cell-in-core"\ncolour = 1'),
+            "rule 'cell-in-core': unknown key 'colour'",
+        ),
+        (("distance_m = 0.0", 'distance_m = "0"'), "'distance_m' must be an integer or a number"),
         (('severity = "low"', 'severity = "meh"'), "unknown severity 'meh'"),
         (('min_class = "high"', 'min_class = "hgih"'), "unknown class 'hgih'"),
-        (('hazard = "flood"\nmin_class = "high"\nmin_fraction', 'hazard = "fog"\nmin_class = "high"\nmin_fraction'), "unknown hazard 'fog'"),
+        (
+            (
+                'hazard = "flood"\nmin_class = "high"\nmin_fraction',
+                'hazard = "fog"\nmin_class = "high"\nmin_fraction',
+            ),
+            "unknown hazard 'fog'",
+        ),
         (('id = "sensor-setback"', 'id = "cell-in-core"'), "duplicate rule id"),
         (('name = "name"', 'name = "nom"'), "heritage name field 'nom' not found"),
         (('kind = "kind"', 'kind = "type"'), "site kind field 'type' not found"),
@@ -150,8 +191,11 @@ def test_existing_output_never_damaged(data, capsys):
     code, _, err = run(args(data), capsys)  # exists, no --overwrite
     assert code == 2 and "already exists; pass --overwrite" in one_line_error(err)
     # a run that fails after it started, with --overwrite: the old file stays as it was
-    write_vector(data / "dup.gpkg", [shapely.Point(10, 10), shapely.Point(11, 11)],
-                 {"sid": ["same", "same"], "kind": ["smart_pole", "smart_pole"]})
+    write_vector(
+        data / "dup.gpkg",
+        [shapely.Point(10, 10), shapely.Point(11, 11)],
+        {"sid": ["same", "same"], "kind": ["smart_pole", "smart_pole"]},
+    )
     argv = _replace(["--sites", str(data / "dup.gpkg")], args(data, "--overwrite"))
     code, _, err = run(argv, capsys)
     assert code == 2 and "used by more than one feature" in one_line_error(err)
@@ -165,8 +209,13 @@ def test_interrupted_write_leaves_nothing(data, tmp_path):
     from heritage_planner.core.output import write_results
     from heritage_planner.core.raster import HazardInput
 
-    res = run_analysis(AnalysisRequest(str(data / "her.gpkg"), [str(data / "sites.gpkg")],
-                                       [HazardInput("flood", str(data / "flood.tif"))]))
+    res = run_analysis(
+        AnalysisRequest(
+            str(data / "her.gpkg"),
+            [str(data / "sites.gpkg")],
+            [HazardInput("flood", str(data / "flood.tif"))],
+        )
+    )
     calls = iter(range(100))
     with pytest.raises(CancelledError):
         write_results(res, tmp_path / "x.gpkg", is_cancelled=lambda: next(calls) >= 2)
@@ -193,7 +242,9 @@ def test_usage_errors_are_one_line(data, capsys):
 
 
 def test_debug_shows_traceback(data, capsys):
-    code, _, err = run(["--debug", *_replace(["--heritage", str(data / "missing.gpkg")], args(data))], capsys)
+    code, _, err = run(
+        ["--debug", *_replace(["--heritage", str(data / "missing.gpkg")], args(data))], capsys
+    )
     assert code == 2 and "Traceback" in err and err.strip().splitlines()[-1].startswith("error: ")
 
 
@@ -204,15 +255,36 @@ def test_rules_check_ok(capsys):
 
 def test_python_m_and_console_script(data):
     env_py = Path(sys.executable)
-    r = subprocess.run([str(env_py), "-m", "heritage_planner", *args(data, "--json")],
-                       capture_output=True, text=True, cwd=REPO, timeout=300)
+    r = subprocess.run(
+        [str(env_py), "-m", "heritage_planner", *args(data, "--json")],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["conflicts"] >= 1
     script = env_py.parent / "heritage-planner"
-    r = subprocess.run([str(script), "analyze", "--heritage", str(data / "missing.gpkg"), "--out",
-                        str(data / "z.gpkg"), "--sites", str(data / "sites.gpkg")],
-                       capture_output=True, text=True, timeout=300)
-    assert r.returncode == 2 and r.stderr.startswith("error: heritage layer") and r.stderr.count("\n") == 1
+    r = subprocess.run(
+        [
+            str(script),
+            "analyze",
+            "--heritage",
+            str(data / "missing.gpkg"),
+            "--out",
+            str(data / "z.gpkg"),
+            "--sites",
+            str(data / "sites.gpkg"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert (
+        r.returncode == 2
+        and r.stderr.startswith("error: heritage layer")
+        and r.stderr.count("\n") == 1
+    )
 
 
 def test_core_never_imports_qgis_or_qt():
@@ -222,7 +294,9 @@ def test_core_never_imports_qgis_or_qt():
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('qgis', 'PyQt5', 'PyQt6', 'sip'))\n"
         "assert not bad, bad"
     )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120
+    )
     assert r.returncode == 0, r.stderr
     import ast
 

@@ -96,7 +96,9 @@ def case(tmp_path_factory):
     lon0, lat0 = to_crs(shapely.Point(X0 - 50, Y0 + 550), UTM, LL).coords[0]
     heat = rng.uniform(29, 41, size=(60, 70)).astype("float32")
     heat[10:14, 10:14] = np.nan
-    write_raster(d / "heat.tif", heat, crs=LL, origin=(lon0, lat0), res=(0.0001, 0.0001), nodata=None)
+    write_raster(
+        d / "heat.tif", heat, crs=LL, origin=(lon0, lat0), res=(0.0001, 0.0001), nodata=None
+    )
 
     her_utm = []
     for i in range(60):
@@ -117,19 +119,41 @@ def case(tmp_path_factory):
     }
     write_vector(d / "heritage.geojson", her_ll, attrs, crs=LL, driver="GeoJSON")
 
-    pts = [shapely.Point(rng.uniform(X0 - 20, X0 + 620), rng.uniform(Y0 - 20, Y0 + 520)) for _ in range(80)]
+    pts = [
+        shapely.Point(rng.uniform(X0 - 20, X0 + 620), rng.uniform(Y0 - 20, Y0 + 520))
+        for _ in range(80)
+    ]
     lines = [
-        shapely.LineString(np.cumsum(rng.normal(0, 25, (4, 2)), axis=0) + rng.uniform((X0, Y0), (X0 + 600, Y0 + 500)))
+        shapely.LineString(
+            np.cumsum(rng.normal(0, 25, (4, 2)), axis=0)
+            + rng.uniform((X0, Y0), (X0 + 600, Y0 + 500))
+        )
         for _ in range(30)
     ]
-    polys = [shapely.box(x, y, x + 2, y + 1) for x, y in rng.uniform((X0, Y0), (X0 + 600, Y0 + 500), (30, 2))]
+    polys = [
+        shapely.box(x, y, x + 2, y + 1)
+        for x, y in rng.uniform((X0, Y0), (X0 + 600, Y0 + 500), (30, 2))
+    ]
     kinds_p = ["pole" if i % 2 else "sensor" for i in range(len(pts))]
-    write_vector(d / "points.gpkg", [to_crs(p, UTM, MERC) for p in pts],
-                 {"sid": [f"P{i}" for i in range(len(pts))], "kind": kinds_p}, crs=MERC)
-    write_vector(d / "lines.shp", lines, {"sid": [f"L{i}" for i in range(len(lines))], "kind": ["fibre"] * len(lines)},
-                 crs=UTM, driver="ESRI Shapefile")
-    write_vector(d / "cabinets.gpkg", [to_crs(p, UTM, LL) for p in polys],
-                 {"sid": [f"C{i}" for i in range(len(polys))], "kind": ["cabinet"] * len(polys)}, crs=LL)
+    write_vector(
+        d / "points.gpkg",
+        [to_crs(p, UTM, MERC) for p in pts],
+        {"sid": [f"P{i}" for i in range(len(pts))], "kind": kinds_p},
+        crs=MERC,
+    )
+    write_vector(
+        d / "lines.shp",
+        lines,
+        {"sid": [f"L{i}" for i in range(len(lines))], "kind": ["fibre"] * len(lines)},
+        crs=UTM,
+        driver="ESRI Shapefile",
+    )
+    write_vector(
+        d / "cabinets.gpkg",
+        [to_crs(p, UTM, LL) for p in polys],
+        {"sid": [f"C{i}" for i in range(len(polys))], "kind": ["cabinet"] * len(polys)},
+        crs=LL,
+    )
     (d / "rules.toml").write_text(RULES)
     sites = {
         "points": (pts, kinds_p, [f"P{i}" for i in range(len(pts))]),
@@ -143,7 +167,10 @@ def _run(d):
     req = AnalysisRequest(
         heritage=str(d / "heritage.geojson"),
         sites=[str(d / "points.gpkg"), str(d / "lines.shp"), str(d / "cabinets.gpkg")],
-        hazards=[HazardInput("flood", str(d / "flood.tif")), HazardInput("heat", str(d / "heat.tif"), "2050")],
+        hazards=[
+            HazardInput("flood", str(d / "flood.tif")),
+            HazardInput("heat", str(d / "heat.tif"), "2050"),
+        ],
         rules=str(d / "rules.toml"),
     )
     return run_analysis(req)
@@ -169,11 +196,16 @@ def test_mixed_case_matches_brute_force(case):
             sidx = [i for i, k in enumerate(kinds) if not rule.site_kinds or k in rule.site_kinds]
             if not sidx or not hidx:
                 continue
-            for s, h in oracle_pairs([geoms[i] for i in sidx], [her_an[i] for i in hidx], rule.distance_m):
+            for s, h in oracle_pairs(
+                [geoms[i] for i in sidx], [her_an[i] for i in hidx], rule.distance_m
+            ):
                 expected.add((rule.id, attrs["hid"][hidx[h]], layer, ids[sidx[s]], None))
     # exposure, with every fraction compared
     tables = {t.input.hazard: t for t in res.exposure}
-    for hz, raster, crs, scen in (("flood", "flood.tif", UTM, ""), ("heat", "heat.tif", LL, "2050")):
+    for hz, raster, crs, scen in (
+        ("flood", "flood.tif", UTM, ""),
+        ("heat", "heat.tif", LL, "2050"),
+    ):
         hdef = rules.hazards[hz]
         t = tables[hz]
         for i, g in enumerate(her_utm):
@@ -223,10 +255,28 @@ def test_outputs_and_stable_ids(case, tmp_path):
     assert {"exposure", "site_hazard", "conflicts", "run", "review"} <= set(layers)
     assert layers["conflicts"].GetFeatureCount() == len(a.conflicts)
     assert layers["exposure"].GetFeatureCount() == 2 * len(a.heritage.ids)
-    cols = [layers["exposure"].GetLayerDefn().GetFieldDefn(i).GetName()
-            for i in range(layers["exposure"].GetLayerDefn().GetFieldCount())]
-    for c in ["heritage_id", "heritage_name", "zone", "category", "hazard", "scenario", "min", "max", "mean",
-              "frac_low", "frac_very_high", "frac_normal", "frac_extreme", "frac_nodata", "frac_outside", "worst_class"]:
+    cols = [
+        layers["exposure"].GetLayerDefn().GetFieldDefn(i).GetName()
+        for i in range(layers["exposure"].GetLayerDefn().GetFieldCount())
+    ]
+    for c in [
+        "heritage_id",
+        "heritage_name",
+        "zone",
+        "category",
+        "hazard",
+        "scenario",
+        "min",
+        "max",
+        "mean",
+        "frac_low",
+        "frac_very_high",
+        "frac_normal",
+        "frac_extreme",
+        "frac_nodata",
+        "frac_outside",
+        "worst_class",
+    ]:
         assert c in cols
     # fractions of each row sum to 1
     for f in layers["exposure"]:
@@ -236,8 +286,17 @@ def test_outputs_and_stable_ids(case, tmp_path):
     ds = None
     info = read_run_info(out)
     assert info["rules"]["sha256"] == parse_rules(RULES).sha256
-    assert {e["role"] for e in info["inputs"]} >= {"heritage", "sites", "hazard:flood", "hazard:heat@2050"}
-    assert all(len(e["sha256"]) == 64 and e["size_bytes"] > 0 for e in info["inputs"] if e["role"] != "sites" or "sha256" in e)
+    assert {e["role"] for e in info["inputs"]} >= {
+        "heritage",
+        "sites",
+        "hazard:flood",
+        "hazard:heat@2050",
+    }
+    assert all(
+        len(e["sha256"]) == 64 and e["size_bytes"] > 0
+        for e in info["inputs"]
+        if e["role"] != "sites" or "sha256" in e
+    )
     assert info["versions"]["shapely"].startswith("2.")
 
 
@@ -253,7 +312,12 @@ def test_ids_do_not_depend_on_feature_order(case, tmp_path):
     req = AnalysisRequest(
         heritage=her,
         sites=[str(d / "points.gpkg"), str(d / "lines.shp"), str(d / "cabinets.gpkg")],
-        hazards=[HazardInput("flood", str(d / "flood.tif")), HazardInput("heat", str(d / "heat.tif"), "2050")],
+        hazards=[
+            HazardInput("flood", str(d / "flood.tif")),
+            HazardInput("heat", str(d / "heat.tif"), "2050"),
+        ],
         rules=str(d / "rules.toml"),
     )
-    assert sorted(c.conflict_id for c in run_analysis(req).conflicts) == sorted(c.conflict_id for c in _run(d).conflicts)
+    assert sorted(c.conflict_id for c in run_analysis(req).conflicts) == sorted(
+        c.conflict_id for c in _run(d).conflicts
+    )

@@ -112,7 +112,9 @@ def test_geographic_raster_weights_cells_by_true_area(raster_factory):
 
 
 def test_ellipsoid_cell_area_matches_geodesic_area(raster_factory):
-    path = raster_factory(np.zeros((2, 2), dtype="float32"), crs="EPSG:4326", origin=(100, 5.5), res=(0.01, 0.01))
+    path = raster_factory(
+        np.zeros((2, 2), dtype="float32"), crs="EPSG:4326", origin=(100, 5.5), res=(0.01, 0.01)
+    )
     info = raster_info(str(path))
     got = ellipsoid_cell_areas(info, np.array([5.495]))[0]
     geod = Geod(ellps="WGS84")
@@ -163,7 +165,9 @@ def test_geographic_random_polygons_match_brute_force(raster_factory):
     vals[rng.uniform(size=vals.shape) < 0.1] = -9999
     path = raster_factory(vals, crs="EPSG:4326", origin=(100.3, 5.45), res=(0.002, 0.002))
     geoms = [
-        shapely.make_valid(random_polygon(rng, rng.uniform(100.29, 100.37), rng.uniform(5.38, 5.46), 0.01))
+        shapely.make_valid(
+            random_polygon(rng, rng.uniform(100.29, 100.37), rng.uniform(5.38, 5.46), 0.01)
+        )
         for _ in range(10)
     ]
     s = run(path, *geoms)
@@ -181,8 +185,10 @@ def test_large_polygons_cut_into_tiles_give_the_same_numbers(raster_factory, mon
     vals = rng.uniform(0, 1.6, size=(40, 50)).astype("float32")
     vals[rng.uniform(size=vals.shape) < 0.05] = -9999
     path = raster_factory(vals, origin=(1000, 2000), res=(7.5, 5.0))
-    geoms = [shapely.make_valid(random_polygon(rng, 1180, 1900, 170, hole=True)),
-             shapely.box(990, 1790, 1400, 2010)]  # bigger than the raster
+    geoms = [
+        shapely.make_valid(random_polygon(rng, 1180, 1900, 170, hole=True)),
+        shapely.box(990, 1790, 1400, 2010),
+    ]  # bigger than the raster
     whole = run(path, *geoms)
     monkeypatch.setattr(ex, "TILE", 4)
     pieces, owner = ex.split_large(raster_info(str(path)), np.array(geoms, dtype=object))

@@ -78,21 +78,54 @@ def _bad(replace_from: str, replace_to: str) -> str:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (_bad('distance_m = 0.0', 'distanse_m = 0.0'), "rule 'cell-in-core': unknown key 'distanse_m'"),
-        (_bad('distance_m = 0.0', 'distance_m = "near"'), "rule 'cell-in-core': 'distance_m' must be an integer or a number, got a string"),
-        (_bad('severity = "medium"', 'severity = "urgent"'), "rule 'site-flooded': unknown severity 'urgent'"),
-        (_bad('min_class = "high"\nmin_fraction', 'min_class = "severe"\nmin_fraction'), "rule 'heritage-flood': unknown class 'severe' of hazard 'flood'"),
-        (_bad('hazard = "flood"\nmin_class = "high"\nseverity = "medium"', 'hazard = "storm"\nmin_class = "high"\nseverity = "medium"'), "rule 'site-flooded': unknown hazard 'storm'"),
-        (_bad('id = "site-flooded"', 'id = "heritage-flood"'), "rule 'heritage-flood': duplicate rule id"),
-        (_bad('type = "siting"', 'type = "sitting"'), "rule 'cell-in-core': unknown type 'sitting'"),
-        (_bad('[heritage]', 'colour = "red"\n[heritage]'), "top level: unknown key 'colour'"),
+        (
+            _bad("distance_m = 0.0", "distanse_m = 0.0"),
+            "rule 'cell-in-core': unknown key 'distanse_m'",
+        ),
+        (
+            _bad("distance_m = 0.0", 'distance_m = "near"'),
+            "rule 'cell-in-core': 'distance_m' must be an integer or a number, got a string",
+        ),
+        (
+            _bad('severity = "medium"', 'severity = "urgent"'),
+            "rule 'site-flooded': unknown severity 'urgent'",
+        ),
+        (
+            _bad('min_class = "high"\nmin_fraction', 'min_class = "severe"\nmin_fraction'),
+            "rule 'heritage-flood': unknown class 'severe' of hazard 'flood'",
+        ),
+        (
+            _bad(
+                'hazard = "flood"\nmin_class = "high"\nseverity = "medium"',
+                'hazard = "storm"\nmin_class = "high"\nseverity = "medium"',
+            ),
+            "rule 'site-flooded': unknown hazard 'storm'",
+        ),
+        (
+            _bad('id = "site-flooded"', 'id = "heritage-flood"'),
+            "rule 'heritage-flood': duplicate rule id",
+        ),
+        (
+            _bad('type = "siting"', 'type = "sitting"'),
+            "rule 'cell-in-core': unknown type 'sitting'",
+        ),
+        (_bad("[heritage]", 'colour = "red"\n[heritage]'), "top level: unknown key 'colour'"),
         (_bad('zone = "zone"', 'zones = "zone"'), "[heritage]: unknown key 'zones'"),
-        (_bad('{ name = "very_high" }', '{ name = "very_high", max = 3 }'), "the last class 'very_high' must not have a 'max'"),
-        (_bad('min_fraction = 0.25', 'min_fraction = 25'), "'min_fraction' must be between 0 and 1"),
-        (_bad('site_kinds = ["5g_small_cell", "smart_pole"]', 'site_kinds = "5g_small_cell"'), "'site_kinds' must be a list"),
+        (
+            _bad('{ name = "very_high" }', '{ name = "very_high", max = 3 }'),
+            "the last class 'very_high' must not have a 'max'",
+        ),
+        (
+            _bad("min_fraction = 0.25", "min_fraction = 25"),
+            "'min_fraction' must be between 0 and 1",
+        ),
+        (
+            _bad('site_kinds = ["5g_small_cell", "smart_pole"]', 'site_kinds = "5g_small_cell"'),
+            "'site_kinds' must be a list",
+        ),
         (_bad('{heritage_name}"', '{heritage}"'), "'message' uses unknown field {heritage}"),
         ("name = 'x'\nversion = 1\n[[rules]\n", "rules.toml: not valid TOML"),
-        (_bad('name = "George Town baseline"\n', ''), "top level: missing key 'name'"),
+        (_bad('name = "George Town baseline"\n', ""), "top level: missing key 'name'"),
     ],
 )
 def test_errors_name_file_rule_key_and_expectation(text, expected):

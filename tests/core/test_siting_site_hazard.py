@@ -33,7 +33,10 @@ def _random_sites(rng, n, lo, hi):
 def test_siting_pairs_equal_brute_force(distance):
     rng = np.random.default_rng(int(distance * 10) + 3)
     heritage = np.array(
-        [shapely.make_valid(random_polygon(rng, *rng.uniform(0, 500, 2), 12, hole=i % 3 == 0)) for i in range(120)],
+        [
+            shapely.make_valid(random_polygon(rng, *rng.uniform(0, 500, 2), 12, hole=i % 3 == 0))
+            for i in range(120)
+        ],
         dtype=object,
     )
     sites = np.array(_random_sites(rng, 300, 0, 500), dtype=object)
@@ -46,7 +49,12 @@ def test_siting_pairs_equal_brute_force(distance):
 def test_siting_touching_counts_at_zero_distance():
     her = np.array([shapely.box(0, 0, 10, 10)], dtype=object)
     sites = np.array(
-        [shapely.Point(10, 5), shapely.Point(10.001, 5), shapely.Point(5, 5), shapely.LineString([(10, 0), (20, 0)])],
+        [
+            shapely.Point(10, 5),
+            shapely.Point(10.001, 5),
+            shapely.Point(5, 5),
+            shapely.LineString([(10, 0), (20, 0)]),
+        ],
         dtype=object,
     )
     s, _h, _d = pairs_within(sites, her, 0.0)
@@ -64,7 +72,9 @@ def test_site_values_hand_checked(raster_factory):
             shapely.Point(15, 15),  # nodata cell
             shapely.Point(-1, 5),  # off the raster
             shapely.Point(10, 20),  # on a corner: the cell below-right (row 1, col 1) -> nodata
-            shapely.LineString([(1, 1), (29, 29)]),  # diagonal: 0.1, nodata, 0.7 (corners don't count)
+            shapely.LineString(
+                [(1, 1), (29, 29)]
+            ),  # diagonal: 0.1, nodata, 0.7 (corners don't count)
             shapely.LineString([(0, 5), (30, 5)]),  # bottom row only
             shapely.box(19, 19, 21, 21),  # covers 4 cells: 0.3, 0.7, nodata, 0.1
             shapely.MultiPoint([(5, 5), (5, 15)]),  # 0.1 and 1.5
