@@ -1,0 +1,1 @@
+"""The QGIS front end: dock panel, background task, results table, review, styling."""

@@ -1,0 +1,185 @@
+"""The analysis as a ``QgsTask``: everything it needs is copied in before it starts.
+
+``run()`` works on a worker thread and touches no layer, project or widget: it reads the
+feature-source snapshots, runs the engine, carries the review over and writes the
+GeoPackage atomically. ``finished()`` runs on the main thread and only emits ``done``.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qgis.core import Qgis, QgsMessageLog, QgsTask
+from qgis.PyQt.QtCore import pyqtSignal
+
+from ..core.errors import CancelledError, HeritagePlannerError
+from .adapters import VectorSnapshot
+from .i18n import tr
+
+LOG_TAG = "Heritage Planner"
+
+
+@dataclass
+class RunPlan:
+    """A run, fully prepared on the main thread."""
+
+    run_name: str
+    out_path: Path
+    heritage: VectorSnapshot
+    sites: list[VectorSnapshot]
+    hazards: list[Any]  # core.raster.HazardInput, paths only
+    rules_path: str | None  # None: built-in default
+    heritage_layer_id: str = ""
+    site_layer_ids: dict[str, str] = field(default_factory=dict)  # engine layer name -> layer id
+
+
+@dataclass
+class RunOutcome:
+    path: Path
+    results: Any  # gui.results.ResultsData
+    warnings: list[str]
+    new: list[str]
+    kept: list[str]
+    resolved: list[str]
+    elapsed_s: float
+
+
+class AnalysisTask(QgsTask):
+    """One analysis run in the background; connect to ``done`` and ``statusChanged``."""
+
+    statusChanged = pyqtSignal(str)  # noqa: N815 - Qt naming
+    done = pyqtSignal(bool)
+
+    def __init__(self, plan: RunPlan) -> None:
+        super().__init__(
+            tr("Heritage Planner: {name}").format(name=plan.run_name), QgsTask.Flag.CanCancel
+        )
+        self.plan = plan
+        self.outcome: RunOutcome | None = None
+        self.error: str = ""
+        self.details: str = ""
+        self.was_cancelled = False
+        self._last_text = ""
+
+    def _progress(self, frac: float, text: str) -> None:
+        self.setProgress(max(0.0, min(100.0, 100.0 * frac)))
+        if text != self._last_text:
+            self._last_text = text
+            self.statusChanged.emit(text)
+
+    def run(self) -> bool:  # worker thread
+        import time
+
+        from ..core.engine import AnalysisRequest, run_analysis
+        from ..core.output import write_results
+        from ..core.review import read_review, reconcile
+        from .results import read_results
+
+        t0 = time.time()
+        plan = self.plan
+        try:
+            self._progress(0.0, tr("reading layers"))
+            heritage = plan.heritage.read(self.isCanceled)
+            sites = [s.read(self.isCanceled) for s in plan.sites]
+            request = AnalysisRequest(
+                heritage=heritage, sites=sites, hazards=list(plan.hazards), rules=plan.rules_path
+            )
+            result = run_analysis(request, progress=self._progress, is_cancelled=self.isCanceled)
+            previous = read_review(plan.out_path) if plan.out_path.exists() else []
+            rec = reconcile(previous, result.conflicts)
+            self._progress(1.0, tr("writing results"))
+            write_results(
+                result, plan.out_path, overwrite=True, review=rec.rows, is_cancelled=self.isCanceled
+            )
+            data = read_results(plan.out_path)
+            self.outcome = RunOutcome(
+                path=plan.out_path,
+                results=data,
+                warnings=list(result.warnings),
+                new=rec.new,
+                kept=rec.kept,
+                resolved=rec.resolved,
+                elapsed_s=time.time() - t0,
+            )
+            return True
+        except CancelledError:
+            self.was_cancelled = True
+            return False
+        except HeritagePlannerError as exc:
+            self.error = str(exc)
+            return False
+        except Exception as exc:  # never let an exception reach QGIS
+            self.error = tr("unexpected error: {exc}").format(exc=f"{type(exc).__name__}: {exc}")
+            self.details = traceback.format_exc()
+            return False
+
+    def finished(self, result: bool) -> None:  # main thread
+        if not result and self.isCanceled():
+            self.was_cancelled = True
+        if self.error:
+            QgsMessageLog.logMessage(
+                self.error + ("\n" + self.details if self.details else ""),
+                LOG_TAG,
+                Qgis.MessageLevel.Critical,
+            )
+        self.done.emit(bool(result))
+
+
+class ReportTask(QgsTask):
+    """``heritage_planner.layouts.report.build_report`` in the background."""
+
+    done = pyqtSignal(bool)
+
+    def __init__(self, results_gpkg: str, out_pdf: str) -> None:
+        from qgis.core import QgsFeedback
+
+        super().__init__(tr("Heritage Planner: PDF report"), QgsTask.Flag.CanCancel)
+        self.results_gpkg = results_gpkg
+        self.out_pdf = out_pdf
+        self.error = ""
+        self.was_cancelled = False
+        self.feedback = QgsFeedback()
+
+    def cancel(self) -> None:
+        self.feedback.cancel()
+        super().cancel()
+
+    def run(self) -> bool:  # worker thread
+        import inspect
+
+        try:
+            from ..layouts.report import build_report
+
+            kwargs: dict[str, Any] = {}
+            if "feedback" in inspect.signature(build_report).parameters:
+                self.feedback.progressChanged.connect(self.setProgress)
+                kwargs["feedback"] = self.feedback
+            build_report(self.results_gpkg, self.out_pdf, **kwargs)
+            if self.feedback.isCanceled():
+                raise CancelledError()
+            return True
+        except CancelledError:
+            self.was_cancelled = True
+            return False
+        except HeritagePlannerError as exc:
+            self.error = str(exc)
+            return False
+        except Exception as exc:  # never let an exception reach QGIS
+            self.error = tr("unexpected error: {exc}").format(exc=f"{type(exc).__name__}: {exc}")
+            self.details = traceback.format_exc()
+            return False
+
+    def finished(self, result: bool) -> None:  # main thread
+        if not result and self.isCanceled():
+            self.was_cancelled = True
+        if self.error:
+            details = getattr(self, "details", "")
+            QgsMessageLog.logMessage(
+                self.error + ("\n" + details if details else ""),
+                LOG_TAG,
+                Qgis.MessageLevel.Critical,
+            )
+        self.done.emit(bool(result))
