@@ -1,1 +1,1 @@
-"""Processing provider: the engine as ``heritage_planner:*`` algorithms (toolbox, models, qgis_process)."""
+"""Processing provider: the engine as ``heritage_planner:*`` algorithms (toolbox, qgis_process)."""

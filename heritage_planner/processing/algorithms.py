@@ -214,7 +214,9 @@ class _Base(QgsProcessingAlgorithm):
 
     # ------------------------------------------------------------------ outputs
 
-    def write_exposure(self, parameters: dict, context: Any, result: Any, feedback: Any) -> str | None:
+    def write_exposure(
+        self, parameters: dict, context: Any, result: Any, feedback: Any
+    ) -> str | None:
         if not result.exposure and parameters.get(self.EXPOSURE) is None:
             return None
         fields_spec, rows = exposure_rows(result)
@@ -356,16 +358,19 @@ def site_hazard_rows(result: Any) -> tuple[list[tuple[str, str]], Any]:
         for t in result.site_hazard:
             s, names = by_layer[t.layer], t.hazard.class_names
             for i in range(len(s.ids)):
-                yield s.geoms[i], {
-                    "site_layer": s.layer,
-                    "site_id": s.ids[i],
-                    "site_kind": s.kinds[i],
-                    "hazard": t.input.hazard,
-                    "scenario": t.input.scenario,
-                    "value": t.values[i],
-                    "class": names[t.classes[i]] if t.classes[i] >= 0 else None,
-                    "site_fid": int(s.data.fids[i]),
-                }
+                yield (
+                    s.geoms[i],
+                    {
+                        "site_layer": s.layer,
+                        "site_id": s.ids[i],
+                        "site_kind": s.kinds[i],
+                        "hazard": t.input.hazard,
+                        "scenario": t.input.scenario,
+                        "value": t.values[i],
+                        "class": names[t.classes[i]] if t.classes[i] >= 0 else None,
+                        "site_fid": int(s.data.fids[i]),
+                    },
+                )
 
     return fields, rows()
 
@@ -380,20 +385,25 @@ class DetectConflictsAlgorithm(_Base):
         return tr("Detect conflicts")
 
     def shortHelpString(self) -> str:  # noqa: N802
-        return tr(
-            "<p>Finds where smart-city infrastructure and climate hazards conflict with "
-            "protected heritage, following a rules file: sites too close to heritage "
-            "buildings, heritage polygons exposed to a hazard class, sites in hazard zones.</p>"
-            "<p><b>Heritage polygons</b> honour <i>selected features only</i>; "
-            "<b>sites layers</b> can be points, lines or polygons (tick <i>Selected sites "
-            "only</i> to use each layer's selection).</p>"
-        ) + tr(_HELP_HAZARDS) + tr(_HELP_RULES) + tr(
-            "<p><b>Outputs</b>: <i>Conflicts</i> as points (on the site, or on the heritage "
-            "polygon for exposure conflicts) with rule, severity, ids, value and message; "
-            "<i>Exposure</i>: per heritage polygon and hazard raster, min/max/mean and the "
-            "exact fraction in each hazard class; <i>Site hazard</i>: per site and raster, "
-            "the hazard value and class (in the sites' geometry type when all layers share "
-            "one, else points); and the number of conflicts per severity.</p>"
+        return (
+            tr(
+                "<p>Finds where smart-city infrastructure and climate hazards conflict with "
+                "protected heritage, following a rules file: sites too close to heritage "
+                "buildings, heritage polygons exposed to a hazard class, sites in hazard zones.</p>"
+                "<p><b>Heritage polygons</b> honour <i>selected features only</i>; "
+                "<b>sites layers</b> can be points, lines or polygons (tick <i>Selected sites "
+                "only</i> to use each layer's selection).</p>"
+            )
+            + tr(_HELP_HAZARDS)
+            + tr(_HELP_RULES)
+            + tr(
+                "<p><b>Outputs</b>: <i>Conflicts</i> as points (on the site, or on the heritage "
+                "polygon for exposure conflicts) with rule, severity, ids, value and message; "
+                "<i>Exposure</i>: per heritage polygon and hazard raster, min/max/mean and the "
+                "exact fraction in each hazard class; <i>Site hazard</i>: per site and raster, "
+                "the hazard value and class (in the sites' geometry type when all layers share "
+                "one, else points); and the number of conflicts per severity.</p>"
+            )
         )
 
     def initAlgorithm(self, config: dict | None = None) -> None:  # noqa: N802
@@ -515,12 +525,16 @@ class HazardExposureAlgorithm(_Base):
         return tr("Heritage hazard exposure")
 
     def shortHelpString(self) -> str:  # noqa: N802
-        return tr(
-            "<p>For each heritage polygon and hazard raster: min, max and area-weighted mean "
-            "of the hazard, and the exact fraction of the polygon in each hazard class of the "
-            "rules (from exact cell coverage; nodata and off-raster parts reported "
-            "separately). <i>Selected features only</i> is honoured.</p>"
-        ) + tr(_HELP_HAZARDS) + tr(_HELP_RULES)
+        return (
+            tr(
+                "<p>For each heritage polygon and hazard raster: min, max and area-weighted mean "
+                "of the hazard, and the exact fraction of the polygon in each hazard class of the "
+                "rules (from exact cell coverage; nodata and off-raster parts reported "
+                "separately). <i>Selected features only</i> is honoured.</p>"
+            )
+            + tr(_HELP_HAZARDS)
+            + tr(_HELP_RULES)
+        )
 
     def initAlgorithm(self, config: dict | None = None) -> None:  # noqa: N802
         self.add_heritage()
@@ -562,12 +576,16 @@ class SiteHazardAlgorithm(_Base):
         return tr("Site hazard")
 
     def shortHelpString(self) -> str:  # noqa: N802
-        return tr(
-            "<p>Hazard value at each infrastructure site and its class in the rules: a point "
-            "takes the value of its cell, a line the maximum over the cells it crosses, a "
-            "polygon the maximum over the cells it covers. The output keeps the sites' "
-            "geometry type when all layers share one, else it is points.</p>"
-        ) + tr(_HELP_HAZARDS) + tr(_HELP_RULES)
+        return (
+            tr(
+                "<p>Hazard value at each infrastructure site and its class in the rules: a point "
+                "takes the value of its cell, a line the maximum over the cells it crosses, a "
+                "polygon the maximum over the cells it covers. The output keeps the sites' "
+                "geometry type when all layers share one, else it is points.</p>"
+            )
+            + tr(_HELP_HAZARDS)
+            + tr(_HELP_RULES)
+        )
 
     def initAlgorithm(self, config: dict | None = None) -> None:  # noqa: N802
         self.add_sites(optional=False)

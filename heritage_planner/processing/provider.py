@@ -55,7 +55,7 @@ class HeritagePlannerProvider(QgsProcessingProvider):
         try:
             from ..core.paths import resource_path
 
-            path = resource_path("icons", "icon.svg")
+            path = resource_path("icons", "heritage_planner.svg")
         except FileNotFoundError:
             return QgsProcessingProvider.icon(self)
         return QIcon(str(path)) if path.is_file() else QgsProcessingProvider.icon(self)

@@ -63,9 +63,7 @@ def make_sample(folder: Path) -> dict[str, Path]:
     # 1 m cells over x -10..80, y -10..70; 0.8 m of water on x 0..5, y 0..10
     depth = np.zeros((80, 90), dtype="float32")
     depth[70 - 10 : 70 - 0, 10 + 0 : 10 + 5] = 0.8
-    flood = write_raster(
-        folder / "flood.tif", depth, origin=(X0 - 10, Y0 + 70), res=1.0
-    )
+    flood = write_raster(folder / "flood.tif", depth, origin=(X0 - 10, Y0 + 70), res=1.0)
     return {
         "heritage": her,
         "points": Path(f"{sites}|layername=points"),
@@ -75,13 +73,22 @@ def make_sample(folder: Path) -> dict[str, Path]:
     }
 
 
-def write_raster(path: Path, values: np.ndarray, *, origin: tuple[float, float], res: float) -> Path:
+def write_raster(
+    path: Path, values: np.ndarray, *, origin: tuple[float, float], res: float
+) -> Path:
     import rasterio
     from rasterio.transform import from_origin
 
     with rasterio.open(
-        path, "w", driver="GTiff", width=values.shape[1], height=values.shape[0], count=1,
-        dtype=str(values.dtype), crs="EPSG:32647", nodata=-9999.0,
+        path,
+        "w",
+        driver="GTiff",
+        width=values.shape[1],
+        height=values.shape[0],
+        count=1,
+        dtype=str(values.dtype),
+        crs="EPSG:32647",
+        nodata=-9999.0,
         transform=from_origin(origin[0], origin[1], res, res),
     ) as ds:
         ds.write(values, 1)

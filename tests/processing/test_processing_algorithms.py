@@ -35,8 +35,15 @@ def _rows(layer) -> list[dict]:
 
 def _key(r: dict) -> tuple:
     rnd = lambda v: None if v is None else round(float(v), 6)  # noqa: E731
-    return (r["rule_id"], r["severity"], r["heritage_id"] or None, r["site_layer"] or None,
-            r["site_id"] or None, rnd(r["distance_m"]), rnd(r["value"]))
+    return (
+        r["rule_id"],
+        r["severity"],
+        r["heritage_id"] or None,
+        r["site_layer"] or None,
+        r["site_id"] or None,
+        rnd(r["distance_m"]),
+        rnd(r["value"]),
+    )
 
 
 def _params(sample: dict, **over) -> dict:
@@ -59,7 +66,9 @@ def _run(params: dict, feedback=None):
 
     context = QgsProcessingContext()
     context.setProject(QgsProject.instance())
-    res = processing.run("heritage_planner:detectconflicts", params, context=context, feedback=feedback)
+    res = processing.run(
+        "heritage_planner:detectconflicts", params, context=context, feedback=feedback
+    )
     return res, context
 
 
@@ -67,8 +76,19 @@ def cli_conflicts(sample: dict, out: Path) -> list[dict]:
     """Conflicts of the same inputs from the CLI (``heritage-planner analyze``)."""
     from osgeo import ogr
 
-    argv = ["analyze", "--heritage", str(sample["heritage"]), "--sites", str(sample["points"]),
-            "--sites", str(sample["lines"]), "--hazard", f"flood={sample['flood']}", "--out", str(out)]
+    argv = [
+        "analyze",
+        "--heritage",
+        str(sample["heritage"]),
+        "--sites",
+        str(sample["points"]),
+        "--sites",
+        str(sample["lines"]),
+        "--hazard",
+        f"flood={sample['flood']}",
+        "--out",
+        str(out),
+    ]
     assert cli_main(argv) == 0
     ds = ogr.Open(str(out))
     lyr = ds.GetLayerByName("conflicts")
@@ -79,20 +99,30 @@ def cli_conflicts(sample: dict, out: Path) -> list[dict]:
 
 def test_provider_lists_algorithms_with_help(hp_provider):
     ids = {a.id() for a in hp_provider.algorithms()}
-    assert {"heritage_planner:detectconflicts", "heritage_planner:hazardexposure",
-            "heritage_planner:sitehazard"} <= ids
+    assert {
+        "heritage_planner:detectconflicts",
+        "heritage_planner:hazardexposure",
+        "heritage_planner:sitehazard",
+    } <= ids
     assert hp_provider.name() == "Heritage Planner"
     for alg in hp_provider.algorithms():
         assert alg.shortHelpString() and alg.displayName()
 
 
-def test_detectconflicts_hand_checked_and_equal_to_cli(hp_provider, sample, tmp_path, clean_project):
+def test_detectconflicts_hand_checked_and_equal_to_cli(
+    hp_provider, sample, tmp_path, clean_project
+):
     res, ctx = _run(_params(sample))
     conflicts = _rows(_layer(res["CONFLICTS"], ctx))
     assert {_key(r) for r in conflicts} == EXPECTED
     assert len(conflicts) == 6
-    assert (res["CONFLICT_COUNT"], res["COUNT_CRITICAL"], res["COUNT_HIGH"], res["COUNT_MEDIUM"],
-            res["COUNT_LOW"]) == (6, 1, 2, 2, 1)
+    assert (
+        res["CONFLICT_COUNT"],
+        res["COUNT_CRITICAL"],
+        res["COUNT_HIGH"],
+        res["COUNT_MEDIUM"],
+        res["COUNT_LOW"],
+    ) == (6, 1, 2, 2, 1)
     # same conflicts, ids and messages as the CLI
     cli = cli_conflicts(sample, tmp_path / "cli.gpkg")
     proj = lambda rows: sorted(  # noqa: E731
@@ -119,8 +149,12 @@ def test_detectconflicts_hand_checked_and_equal_to_cli(hp_provider, sample, tmp_
 
 
 def test_selected_features_and_memory_layers(hp_provider, sample, clean_project):
-    from qgis.core import (QgsFeatureRequest, QgsProcessingFeatureSourceDefinition, QgsProject,
-                           QgsVectorLayer)
+    from qgis.core import (
+        QgsFeatureRequest,
+        QgsProcessingFeatureSourceDefinition,
+        QgsProject,
+        QgsVectorLayer,
+    )
 
     her = QgsVectorLayer(f"{sample['heritage']}|layername=her", "her", "ogr")
     QgsProject.instance().addMapLayer(her)
@@ -158,8 +192,13 @@ def test_batch_mode_runs_to_files(hp_provider, sample, tmp_path, clean_project):
         alg = registry.createAlgorithmById("heritage_planner:detectconflicts")
         context = QgsProcessingContext()
         context.setProject(QgsProject.instance())
-        params = _params(sample, **row, CONFLICTS=str(tmp_path / f"c{k}.gpkg"),
-                         EXPOSURE=str(tmp_path / f"e{k}.gpkg"), SITE_HAZARD=str(tmp_path / f"s{k}.gpkg"))
+        params = _params(
+            sample,
+            **row,
+            CONFLICTS=str(tmp_path / f"c{k}.gpkg"),
+            EXPOSURE=str(tmp_path / f"e{k}.gpkg"),
+            SITE_HAZARD=str(tmp_path / f"s{k}.gpkg"),
+        )
         res, ok = alg.run(params, context, QgsProcessingFeedback())
         assert ok, row
         lyr = _layer(res["CONFLICTS"])
@@ -174,16 +213,25 @@ def test_batch_mode_runs_to_files(hp_provider, sample, tmp_path, clean_project):
 
 def test_inside_a_model(hp_provider, sample, clean_project):
     import processing
-    from qgis.core import (QgsProcessingModelAlgorithm, QgsProcessingModelChildAlgorithm,
-                           QgsProcessingModelChildParameterSource, QgsProcessingModelOutput,
-                           QgsProcessingModelParameter, QgsProcessingParameterFeatureSource)
+    from qgis.core import (
+        QgsProcessingModelAlgorithm,
+        QgsProcessingModelChildAlgorithm,
+        QgsProcessingModelChildParameterSource,
+        QgsProcessingModelOutput,
+        QgsProcessingModelParameter,
+        QgsProcessingParameterFeatureSource,
+    )
 
     model = QgsProcessingModelAlgorithm("hp model", "tests")
-    model.addModelParameter(QgsProcessingParameterFeatureSource("heritage", "Heritage"),
-                            QgsProcessingModelParameter("heritage"))
+    model.addModelParameter(
+        QgsProcessingParameterFeatureSource("heritage", "Heritage"),
+        QgsProcessingModelParameter("heritage"),
+    )
     child = QgsProcessingModelChildAlgorithm("heritage_planner:detectconflicts")
     child.setChildId("detect")
-    child.addParameterSources("HERITAGE", [QgsProcessingModelChildParameterSource.fromModelParameter("heritage")])
+    child.addParameterSources(
+        "HERITAGE", [QgsProcessingModelChildParameterSource.fromModelParameter("heritage")]
+    )
     static = QgsProcessingModelChildParameterSource.fromStaticValue
     child.addParameterSources("SITES", [static([str(sample["points"]), str(sample["lines"])])])
     child.addParameterSources("HAZARDS", [static([str(sample["flood"])])])
@@ -194,8 +242,9 @@ def test_inside_a_model(hp_provider, sample, clean_project):
     model.addChildAlgorithm(child)
     ok, errors = model.validate()
     assert ok, errors
-    res = processing.run(model, {"heritage": str(sample["heritage"]),
-                                 "detect:conflicts": "TEMPORARY_OUTPUT"})
+    res = processing.run(
+        model, {"heritage": str(sample["heritage"]), "detect:conflicts": "TEMPORARY_OUTPUT"}
+    )
     lyr = _layer(res["detect:conflicts"])
     assert {_key(r) for r in _rows(lyr)} == EXPECTED
 
@@ -228,7 +277,9 @@ def test_hazard_id_from_layer_name(hp_provider, sample, tmp_path, clean_project)
     res, ctx = _run(_params(sample, HAZARD_IDS=""))
     assert {_key(r) for r in _rows(_layer(res["CONFLICTS"], ctx))} == EXPECTED
     other = shutil.copy(sample["flood"], tmp_path / "flood_100y.tif")
-    with pytest.raises(QgsProcessingException, match=r"name the layer ID\[@SCENARIO\] or fill HAZARD_IDS"):
+    with pytest.raises(
+        QgsProcessingException, match=r"name the layer ID\[@SCENARIO\] or fill HAZARD_IDS"
+    ):
         _run(_params(sample, HAZARDS=[str(other)], HAZARD_IDS=""))
 
 
@@ -261,15 +312,27 @@ def test_progress_is_reported(hp_provider, sample, clean_project):
 def test_hazardexposure_and_sitehazard(hp_provider, sample, clean_project):
     import processing
 
-    res = processing.run("heritage_planner:hazardexposure", {
-        "HERITAGE": str(sample["heritage"]), "HAZARDS": [str(sample["flood"])],
-        "HAZARD_IDS": "flood@2050", "EXPOSURE": "TEMPORARY_OUTPUT"})
+    res = processing.run(
+        "heritage_planner:hazardexposure",
+        {
+            "HERITAGE": str(sample["heritage"]),
+            "HAZARDS": [str(sample["flood"])],
+            "HAZARD_IDS": "flood@2050",
+            "EXPOSURE": "TEMPORARY_OUTPUT",
+        },
+    )
     exp = {r["heritage_id"]: r for r in _rows(_layer(res["EXPOSURE"]))}
     assert set(exp) == {"H1", "H2", "H3"} and exp["H1"]["scenario"] == "2050"
     assert exp["H1"]["frac_high"] == pytest.approx(0.5) and exp["H1"]["mean"] == pytest.approx(0.4)
-    res = processing.run("heritage_planner:sitehazard", {
-        "SITES": [str(sample["lines"])], "HAZARDS": [str(sample["flood"])], "HAZARD_IDS": "flood",
-        "SITE_HAZARD": "TEMPORARY_OUTPUT"})
+    res = processing.run(
+        "heritage_planner:sitehazard",
+        {
+            "SITES": [str(sample["lines"])],
+            "HAZARDS": [str(sample["flood"])],
+            "HAZARD_IDS": "flood",
+            "SITE_HAZARD": "TEMPORARY_OUTPUT",
+        },
+    )
     lyr = _layer(res["SITE_HAZARD"])
     from qgis.core import QgsWkbTypes
 
