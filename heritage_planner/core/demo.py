@@ -369,11 +369,11 @@ def _town(
             f"demo: at most {int(len(cand) / 1.25)} buildings fit in the zones, "
             f"asked for {n_buildings}"
         )
-    rows = np.unique(lots.row[cand])
-    weight = np.array([1.0 + 2.0 * in_core[cand[lots.row[cand] == r]].mean() for r in rows])
+    rows, inv = np.unique(lots.row[cand], return_inverse=True)
+    weight = 1.0 + 2.0 * np.bincount(inv, weights=in_core[cand]) / np.bincount(inv)
     chosen: list[int] = []
-    for r in rng.choice(rows, size=len(rows), replace=False, p=weight / weight.sum()):
-        members = cand[lots.row[cand] == r]
+    for r in rng.choice(len(rows), size=len(rows), replace=False, p=weight / weight.sum()):
+        members = cand[inv == r]
         chosen.extend(int(m) for m in members[rng.random(len(members)) > 0.1])
         if len(chosen) >= n_buildings:
             break
