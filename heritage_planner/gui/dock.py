@@ -867,7 +867,6 @@ class HeritagePlannerDock(QgsDockWidget):
         """Run ``heritage_planner.layouts.report.build_report`` in a QgsTask."""
         from qgis.PyQt.QtWidgets import QFileDialog
 
-
         if self.results is None or self.report_task is not None or not report_available():
             return
         default = str(self.results.path.with_suffix(".pdf"))

@@ -108,7 +108,8 @@ def style_raster_ramp(layer: QgsRasterLayer, ramp_name: str = "YlOrRd") -> None:
     layer.setOpacity(0.7)
 
 
-def _count(path: Path, layer: str, where: str = "") -> int:
+def _distinct(path: Path, layer: str, columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    """Distinct values of ``columns`` in first-seen order."""
     from osgeo import gdal
 
     gdal.UseExceptions()
@@ -116,27 +117,11 @@ def _count(path: Path, layer: str, where: str = "") -> int:
     try:
         lyr = ds.GetLayerByName(layer)
         if lyr is None:
-            return 0
-        if where:
-            lyr.SetAttributeFilter(where)
-        return int(lyr.GetFeatureCount())
-    finally:
-        ds = None
-
-
-def _distinct(path: Path, layer: str, columns: str) -> list[tuple[Any, ...]]:
-    from osgeo import gdal
-
-    gdal.UseExceptions()
-    ds = gdal.OpenEx(str(path), gdal.OF_VECTOR | gdal.OF_READONLY)
-    try:
-        if ds.GetLayerByName(layer) is None:
             return []
-        res = ds.ExecuteSQL(f'SELECT DISTINCT {columns} FROM "{layer}"')
-        try:
-            return [tuple(f.GetField(i) for i in range(f.GetFieldCount())) for f in res]
-        finally:
-            ds.ReleaseResultSet(res)
+        seen: dict[tuple[Any, ...], None] = {}
+        for f in lyr:
+            seen.setdefault(tuple(f.GetField(c) for c in columns), None)
+        return list(seen)
     finally:
         ds = None
 
@@ -212,7 +197,7 @@ def add_results_layers(
 
     exposure = group.addGroup(tr("Exposure by worst class"))
     exposure.setExpanded(False)
-    for hazard, scenario in _distinct(p, LAYER_EXPOSURE, "hazard, scenario"):
+    for hazard, scenario in _distinct(p, LAYER_EXPOSURE, ("hazard", "scenario")):
         tag = f"{hazard}@{scenario}" if scenario else str(hazard)
         lyr = QgsVectorLayer(
             f"{p}|layername={LAYER_EXPOSURE}", tr("Exposure: {tag}").format(tag=tag), "ogr"
@@ -226,7 +211,7 @@ def add_results_layers(
 
     site = group.addGroup(tr("Site hazard by class"))
     site.setExpanded(False)
-    for hazard, scenario in _distinct(p, LAYER_SITE_HAZARD, "hazard, scenario"):
+    for hazard, scenario in _distinct(p, LAYER_SITE_HAZARD, ("hazard", "scenario")):
         tag = f"{hazard}@{scenario}" if scenario else str(hazard)
         for gtype, label in GEOMETRY_TYPES:
             lyr = QgsVectorLayer(

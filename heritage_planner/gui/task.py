@@ -71,6 +71,11 @@ class AnalysisTask(QgsTask):
             self.statusChanged.emit(text)
 
     def run(self) -> bool:  # worker thread
+        from ..qgis_utils import run_in_python_thread
+
+        return run_in_python_thread(self._run)
+
+    def _run(self) -> bool:
         import time
 
         from ..core.engine import AnalysisRequest, run_analysis
@@ -157,7 +162,9 @@ class ReportTask(QgsTask):
             if "feedback" in inspect.signature(build_report).parameters:
                 self.feedback.progressChanged.connect(self.setProgress)
                 kwargs["feedback"] = self.feedback
-            build_report(self.results_gpkg, self.out_pdf, **kwargs)
+            from ..qgis_utils import run_in_python_thread
+
+            run_in_python_thread(build_report, self.results_gpkg, self.out_pdf, **kwargs)
             if self.feedback.isCanceled():
                 raise CancelledError()
             return True

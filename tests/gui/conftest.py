@@ -135,13 +135,26 @@ def full_iface(qgis_iface):
     return iface
 
 
+def settle_canvas(canvas) -> None:
+    """Let a canvas render finish before layers go away (QGIS 3.22's OGR connection pool
+    can corrupt the heap when a project is cleared under a running render job)."""
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    canvas.stopRendering()
+    canvas.waitWhileRendering()
+    canvas.setLayers([])
+    QCoreApplication.processEvents()
+
+
 @pytest.fixture()
-def project(qgis_new_project):
+def project(qgis_new_project, qgis_canvas):
     from qgis.core import QgsProject
 
     prj = QgsProject.instance()
     yield prj
+    settle_canvas(qgis_canvas)
     prj.clear()
+    flush_deletes()
 
 
 @pytest.fixture()
@@ -164,3 +177,9 @@ def flush_deletes() -> None:
 
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QCoreApplication.processEvents()
+
+
+def pytest_runtest_logreport(report):
+    """Print failures at once: a crash at QGIS exit would otherwise swallow the summary."""
+    if report.failed and os.environ.get("HP_PRINT_FAILURES"):
+        print("\n" + str(report.longrepr), flush=True)

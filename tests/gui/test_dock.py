@@ -97,3 +97,123 @@ def test_run_fills_table_with_engine_conflicts(
     dock.text_filter.setText("")
     dock.rule_filter.setCurrentIndex(dock.rule_filter.findData("site-flooded"))
     assert dock.proxy.rowCount() == 1
+
+
+def test_double_click_zooms_to_conflict_and_selects_features(
+    dock, project, qtbot, qgis_canvas, heritage_layer, sites_layer, flood_tif, tmp_path
+):
+    from qgis.core import QgsCoordinateReferenceSystem, QgsRectangle
+    from qgis.PyQt.QtCore import Qt
+
+    setup_inputs(dock, project, heritage_layer, sites_layer, flood_tif, tmp_path)
+    qgis_canvas.setDestinationCrs(QgsCoordinateReferenceSystem(CRS))
+    qgis_canvas.setExtent(QgsRectangle(-5000, -5000, 5000, 5000))
+    run_and_wait(dock, qtbot)
+    dock.show()
+    # the critical one (street cabinet S2 at 23, 10) is the first row
+    index = dock.proxy.index(0, 2)
+    assert index.data() == "cabinet-near-grade-i"
+    rect = dock.table.visualRect(index)
+    qtbot.mouseClick(dock.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(dock.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    ext = qgis_canvas.extent()
+    assert ext.contains(QgsRectangle(22.9, 9.9, 23.1, 10.1))
+    assert ext.height() < 200  # zoomed in from 10 km
+    assert abs(ext.center().x() - 23) < 1 and abs(ext.center().y() - 10) < 1
+    # related features selected: heritage H1 (fid 1) and site S2 (fid 2)
+    assert heritage_layer.selectedFeatureIds() == [1]
+    assert sites_layer.selectedFeatureIds() == [2]
+
+
+def test_review_survives_rerun_and_vanished_conflicts_resolve(
+    dock, project, qtbot, heritage_layer, sites_layer, flood_tif, tmp_path
+):
+    from qgis.core import QgsGeometry
+
+    from heritage_planner.core.review import review_by_id
+
+    setup_inputs(dock, project, heritage_layer, sites_layer, flood_tif, tmp_path)
+    run_and_wait(dock, qtbot)
+    out = tmp_path / "check.gpkg"
+    rows = {r.rule_id: r for r in dock.model.rows()}
+    cabinet, cell = rows["cabinet-near-grade-i"], rows["cell-in-core"]
+    dock.apply_review(
+        [cabinet.conflict_id], status="accepted", note="moved 2 m, council OK", reviewer="Aishah"
+    )
+    dock.apply_review([cell.conflict_id], status="mitigated", note="pole repainted", reviewer="Lim")
+    stored = review_by_id(out)
+    assert stored[cabinet.conflict_id]["status"] == "accepted"
+    assert stored[cabinet.conflict_id]["note"] == "moved 2 m, council OK"
+
+    # changed data: S1 (the small cell in the core) moves far away; S2 stays
+    sites_layer.dataProvider().changeGeometryValues({1: QgsGeometry.fromWkt("POINT(500 500)")})
+    run_and_wait(dock, qtbot)
+    assert out.is_file()
+    after = {r.conflict_id: r for r in dock.model.rows()}
+    assert cell.conflict_id not in after
+    kept = after[cabinet.conflict_id]
+    assert (kept.status, kept.note, kept.reviewer) == (
+        "accepted",
+        "moved 2 m, council OK",
+        "Aishah",
+    )
+    assert all(r.status == "open" for cid, r in after.items() if cid != cabinet.conflict_id)
+    stored = review_by_id(out)
+    assert stored[cell.conflict_id]["status"] == "resolved"
+    assert stored[cell.conflict_id]["note"] == "pole repainted"
+    assert [r["conflict_id"] for r in dock.results.resolved] == [cell.conflict_id]
+    assert "1 resolved" in dock.summary.text()
+
+
+def test_bad_input_is_one_clear_line(dock, project, qtbot, full_iface, heritage_layer, tmp_path):
+    from qgis.core import Qgis
+
+    project.addMapLayer(heritage_layer)
+    dock.heritage_combo.setLayer(None)
+    dock.output_folder.setFilePath(str(tmp_path))
+    assert dock.run() is None
+    assert dock.status_label.text() == "✗ Choose a heritage layer (polygons)."
+    dock.heritage_combo.setLayer(heritage_layer)
+    dock.output_folder.setFilePath(str(tmp_path / "nope"))
+    assert dock.run() is None
+    assert "does not exist" in dock.status_label.text()
+    msgs = full_iface.messageBar().get_messages(Qgis.MessageLevel.Critical)
+    assert any("does not exist" in m for m in msgs)
+
+
+def test_check_rules_shows_errors_inline(dock, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n[[rules]]\nid = "r"\ntype = "siting"\nseverity = "huge"\n')
+    dock.rules_file.setFilePath(str(bad))
+    assert dock.check_rules() is False
+    text = dock.rules_status.text()
+    assert text.startswith("✗ ") and str(bad) in text
+    dock.rules_file.setFilePath("")
+    assert dock.check_rules() is True
+    assert "George Town baseline" in dock.rules_status.text()
+
+
+def test_project_settings_restored_when_project_opens(
+    dock, project, qtbot, heritage_layer, sites_layer, flood_tif, tmp_path
+):
+    from qgis.core import QgsProject
+
+    setup_inputs(dock, project, heritage_layer, sites_layer, flood_tif, tmp_path)
+    dock.set_hazards([])
+    flood_id = dock.hazard_choices(all_rows=True)[0].layer_id
+    from heritage_planner.gui.settings import HazardChoice
+
+    dock.set_hazards([HazardChoice(flood_id, "flood", "2050", True)])
+    run_and_wait(dock, qtbot)
+    qgz = tmp_path / "p.qgz"
+    # file-backed inputs so the project can reopen them
+    assert project.write(str(qgz))
+    project.clear()
+    assert dock.model.rowCount() == 0
+    assert QgsProject.instance().read(str(qgz))
+    assert dock.heritage_combo.currentLayer() is not None
+    assert dock.heritage_combo.currentLayer().name() == "heritage"
+    assert [c.hazard for c in dock.hazard_choices()] == ["flood"]
+    assert [c.scenario for c in dock.hazard_choices()] == ["2050"]
+    assert dock.output_folder.filePath() == str(tmp_path)
+    assert dock.model.rowCount() == 5  # last results reloaded from the GeoPackage
