@@ -32,10 +32,14 @@ from ..core.definitions import (
 from .i18n import tr
 from .results import severity_label
 
-GEOMETRY_TYPES = (("Point", tr("points")), ("LineString", tr("lines")), ("Polygon", tr("areas")))
+GEOMETRY_TYPES = ("Point", "LineString", "Polygon")
 #: Hazard class colours, from the mildest class to the worst (interpolated for other counts).
 CLASS_RAMP = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 RESULTS_PROPERTY = "heritage_planner/results"
+
+
+def geometry_label(gtype: str) -> str:
+    return {"Point": tr("points"), "LineString": tr("lines"), "Polygon": tr("areas")}[gtype]
 
 
 def _symbol(geometry_type: Any, color: str, *, opacity: float = 1.0) -> QgsSymbol:
@@ -188,7 +192,8 @@ def add_results_layers(
     group = root.insertGroup(0, tr("Heritage Planner: {name}").format(name=run_name))
     group.setCustomProperty(RESULTS_PROPERTY, str(p))
 
-    for gtype, label in GEOMETRY_TYPES:
+    for gtype in GEOMETRY_TYPES:
+        label = geometry_label(gtype)
         uri = f"{p}|layername={LAYER_CONFLICTS}|geometrytype={gtype}"
         lyr = QgsVectorLayer(uri, tr("Conflicts ({kind})").format(kind=label), "ogr")
         if lyr.isValid() and lyr.featureCount() > 0:
@@ -213,7 +218,8 @@ def add_results_layers(
     site.setExpanded(False)
     for hazard, scenario in _distinct(p, LAYER_SITE_HAZARD, ("hazard", "scenario")):
         tag = f"{hazard}@{scenario}" if scenario else str(hazard)
-        for gtype, label in GEOMETRY_TYPES:
+        for gtype in GEOMETRY_TYPES:
+            label = geometry_label(gtype)
             lyr = QgsVectorLayer(
                 f"{p}|layername={LAYER_SITE_HAZARD}|geometrytype={gtype}",
                 tr("Site hazard: {tag} ({kind})").format(tag=tag, kind=label),

@@ -47,6 +47,27 @@ class RunOutcome:
     elapsed_s: float
 
 
+def stage_text(text: str) -> str:
+    """The engine's progress stages (plain English, no Qt in core) in the user's language."""
+    import re
+
+    fixed = {
+        "reading inputs": tr("reading inputs"),
+        "checking siting rules": tr("checking siting rules"),
+        "checking hazard rules": tr("checking hazard rules"),
+        "done": tr("done"),
+    }
+    if text in fixed:
+        return fixed[text]
+    m = re.fullmatch(r"exposure to (.+)", text)
+    if m:
+        return tr("exposure to {hazard}").format(hazard=m[1])
+    m = re.fullmatch(r"site hazard (.+) × (.+)", text)
+    if m:
+        return tr("site hazard {layer} × {hazard}").format(layer=m[1], hazard=m[2])
+    return text
+
+
 class AnalysisTask(QgsTask):
     """One analysis run in the background; connect to ``done`` and ``statusChanged``."""
 
@@ -68,7 +89,7 @@ class AnalysisTask(QgsTask):
         self.setProgress(max(0.0, min(100.0, 100.0 * frac)))
         if text != self._last_text:
             self._last_text = text
-            self.statusChanged.emit(text)
+            self.statusChanged.emit(stage_text(text))
 
     def run(self) -> bool:  # worker thread
         from ..qgis_utils import run_in_python_thread
