@@ -138,7 +138,7 @@ class DaskExecutor:
         except ImportError:
             raise InputError("--scheduler needs Dask: pip install 'dask[distributed]'") from None
         try:
-            self.client = Client(address, timeout=timeout, set_as_default=False)
+            self.client = Client(address, timeout=timeout)
         except (OSError, TimeoutError) as exc:
             raise InputError(f"--scheduler {address}: cannot connect ({exc})") from None
         n = len(self.client.scheduler_info().get("workers", {}))
@@ -166,8 +166,7 @@ class DaskExecutor:
                 )
             except Exception as exc:  # noqa: BLE001 - reported with its job
                 outcome.error = exc
-            finally:
-                fut.release()
+            del futures[fut]  # let the cluster forget the result
             on_done(outcome)
 
     def close(self) -> None:

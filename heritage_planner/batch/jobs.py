@@ -239,9 +239,9 @@ class _Parser:
         order = _scenario_order(tuple(h for j in batch.jobs if j.entry == name for h in j.hazards))
         if order:
             changes = self.string(where, entry, "changes")
-            default = (
-                None if out_t is None else Path(self.resolve(out_t.replace("{scenario}", "changes")))
-            )
+            default = None
+            if out_t is not None:
+                default = Path(self.resolve(out_t.replace("{scenario}", "changes")))
             cout = self.out_path(
                 where, changes, out_dir, f"{name}-changes.gpkg", default, "changes"
             )

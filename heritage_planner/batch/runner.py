@@ -204,7 +204,8 @@ def run_batch(
         plan = plans[name]
         if len(pending[name]) < len(plan.tasks):
             return
-        results = [pending.pop(name)[i] for i in range(len(plan.tasks))]
+        got = pending.pop(name)
+        results = [got[i] for i in range(len(plan.tasks))]
         job = batch.job(name)
         try:
             result = merge(plan, results)

@@ -180,8 +180,15 @@ def install_fault(job: str, marker_dir: str, always: bool = False) -> None:
     partition.run_task = run_task
 
 
-class FaultPlugin:
-    """The same fault for Dask workers (registered with ``Client.register_plugin``)."""
+try:
+    from distributed.diagnostics.plugin import WorkerPlugin
+except ImportError:  # pragma: no cover - dask is in .ci/requirements.txt
+    WorkerPlugin = object  # type: ignore[misc,assignment]
+
+
+class FaultPlugin(WorkerPlugin):
+    """The same fault for Dask workers (``Client.register_plugin``); restarted workers get
+    it too, and the marker files make "once" mean once across them."""
 
     def __init__(self, job: str, marker_dir: str, always: bool = False) -> None:
         self.args = (job, marker_dir, always)
@@ -189,6 +196,3 @@ class FaultPlugin:
 
     def setup(self, worker=None) -> None:  # noqa: ANN001
         install_fault(*self.args)
-
-    def teardown(self, worker=None) -> None:  # noqa: ANN001
-        pass
