@@ -208,6 +208,7 @@ def merge(plan: Plan, results: list[AnalysisResult]) -> AnalysisResult:
     n = len(plan.heritage)
     ids, names, zones, cats = ([""] * n for _ in range(4))
     for t, r in her_tasks:
+        assert t.rows is not None
         for j, i in enumerate(t.rows):
             ids[i], names[i] = r.heritage.ids[j], r.heritage.names[j]
             zones[i], cats[i] = r.heritage.zones[j], r.heritage.categories[j]
@@ -224,7 +225,7 @@ def merge(plan: Plan, results: list[AnalysisResult]) -> AnalysisResult:
         tab0 = first.exposure[k]
         stats = ExposureStats.empty(n, len(tab0.hazard.classes))
         for t, r in her_tasks:
-            s = r.exposure[k].stats
+            part = r.exposure[k].stats
             for f in (
                 "min",
                 "max",
@@ -234,15 +235,16 @@ def merge(plan: Plan, results: list[AnalysisResult]) -> AnalysisResult:
                 "frac_outside",
                 "worst_class",
             ):
-                getattr(stats, f)[t.rows] = getattr(s, f)
+                getattr(stats, f)[t.rows] = getattr(part, f)
         exposure.append(ExposureTable(tab0.hazard, h, stats))
     sites: list[Sites] = []
-    layer_names = [s.layer for s in first.sites]
+    layer_names = [x.layer for x in first.sites]
     for k, data in enumerate(plan.sites):
         m = len(data)
         sids, kinds = [""] * m, [""] * m
         for t, r in site_tasks:
             if len(r.sites[k].ids):
+                assert t.rows is not None
                 for j, i in enumerate(t.rows):
                     sids[i], kinds[i] = r.sites[k].ids[j], r.sites[k].kinds[j]
         sites.append(
@@ -255,17 +257,17 @@ def merge(plan: Plan, results: list[AnalysisResult]) -> AnalysisResult:
             )
         )
     site_hazard = []
-    for k, s in enumerate(sites):
+    for k, layer in enumerate(sites):
         for q, h in enumerate(hazards):
-            values = np.full(len(s.ids), np.nan)
-            classes = np.full(len(s.ids), -1, dtype="int64")
+            values = np.full(len(layer.ids), np.nan)
+            classes = np.full(len(layer.ids), -1, dtype="int64")
             hz = first.rules.hazards[h.hazard]
             for t, r in site_tasks:
-                tab = r.site_hazard[k * len(hazards) + q]
+                sh = r.site_hazard[k * len(hazards) + q]
                 if len(r.sites[k].ids):
-                    values[t.rows] = tab.values
-                    classes[t.rows] = tab.classes
-            site_hazard.append(SiteHazardTable(s.layer, h, hz, values, classes))
+                    values[t.rows] = sh.values
+                    classes[t.rows] = sh.classes
+            site_hazard.append(SiteHazardTable(layer.layer, h, hz, values, classes))
     conflicts = [
         c for _, r in her_tasks for c in r.conflicts if c.rule_type.value != "site_hazard"
     ] + [c for _, r in site_tasks for c in r.conflicts if c.rule_type.value == "site_hazard"]
@@ -275,10 +277,10 @@ def merge(plan: Plan, results: list[AnalysisResult]) -> AnalysisResult:
         for w in r.warnings:
             if w not in warnings and not w.endswith(_NO_OVERLAP):
                 warnings.append(w)
-    for tab in exposure:
-        outside = np.nan_to_num(tab.stats.frac_outside, nan=0.0)
+    for table in exposure:
+        outside = np.nan_to_num(table.stats.frac_outside, nan=0.0)
         if n and (outside >= 1.0).all():
-            warnings.append(f"hazard raster {tab.input.tag}{_NO_OVERLAP}")
+            warnings.append(f"hazard raster {table.input.tag}{_NO_OVERLAP}")
     info = dict(first.run_info)
     info["started"] = datetime.fromtimestamp(plan.started, UTC).isoformat(timespec="seconds")
     info["elapsed_s"] = round(time.time() - plan.started, 3)
