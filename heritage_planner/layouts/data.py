@@ -226,6 +226,13 @@ def load_report_data(results: str | Path) -> ReportData:
     except RuntimeError:
         ds = None
     if ds is None or ds.GetDriver().ShortName != "GPKG":
+        with path.open("rb") as f:
+            sqlite = f.read(16) == b"SQLite format 3\x00"
+        if sqlite:  # GDAL does not open a GeoPackage without any layer
+            raise InputError(
+                f"{what}: not a Heritage Planner results file (an empty database, no layers); "
+                "run `heritage-planner analyze --out RESULTS.gpkg` first"
+            )
         raise InputError(f"{what}: not a GeoPackage; give the .gpkg written by `analyze --out`")
     names = {ds.GetLayer(i).GetName() for i in range(ds.GetLayerCount())}
     missing = [n for n in (LAYER_CONFLICTS, TABLE_RUN) if n not in names]

@@ -331,10 +331,8 @@ class _ReportJob:
         self._add_search_text(layout, self._overview_search_text())
 
     def _overview_search_text(self) -> str:
-        lines = [p.title for p in self.pages]
-        lines += [c["conflict_id"] for c in self.data.unlinked_conflicts()]
-        lines.append(f"rules sha256 {self.data.rules_sha256}")
-        return "\n".join(lines)
+        """Names of the affected features (the map labels are not searchable in Tamil)."""
+        return " · ".join(dict.fromkeys(p.title for p in self.pages))
 
     def _add_search_text(self, layout: Any, text: str) -> None:
         from .searchable import SearchableText
@@ -343,8 +341,10 @@ class _ReportJob:
         layout.addLayoutItem(item)
         from qgis.core import QgsLayoutPoint, QgsLayoutSize
 
-        item.attemptResize(QgsLayoutSize(60, 10))
-        item.attemptMove(QgsLayoutPoint(12, 12))
+        # in the top margin, clear of visible text so text extraction keeps its lines apart
+        width = layout.pageCollection().page(0).rect().width()
+        item.attemptResize(QgsLayoutSize(width - 20, 7))
+        item.attemptMove(QgsLayoutPoint(10, 1.5), page=0)
         self._search_items = getattr(self, "_search_items", []) + [item]
 
     def _fill_tables(self, layout: Any) -> None:
@@ -398,7 +398,8 @@ class _ReportJob:
         )
 
         unlinked = d.unlinked_conflicts()
-        limit = 6
+        frame = layout.itemById(T.UNLINKED_TABLE)
+        limit = max(1, int((frame.rect().height() - 5.0) / 4.2)) - 1 if frame is not None else 6
         un_rows = [
             [
                 _cell(c["severity"], bg=SEVERITY_COLORS[c.severity], fg="#ffffff"),
@@ -528,10 +529,7 @@ class _ReportJob:
                 cid = QgsLayoutTableColumn()
                 cid.setAttribute('"conflict_id"')
                 table.setSortColumns([rank, cid])
-        self._add_search_text(
-            layout,
-            '[% "title" %]\n[% "conflict_ids" %]\n' + f"rules sha256 {self.data.rules_sha256}",
-        )
+        self._add_search_text(layout, '[% "title" %]')
 
     # ---- export
     def _export_pdf(self, overview: Any, atlas_layout: Any, tmp: Path) -> None:

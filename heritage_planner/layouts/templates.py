@@ -390,20 +390,16 @@ def build_builtin_layout(
         )
     else:
         full = W - 2 * m
-        map_rect = (m, y0, full, (bottom - y0) * 0.45)
+        map_rect = (m, y0, full, (bottom - y0) * 0.36)
         below = map_rect[1] + map_rect[3] + 3
         half = (full - gap) / 2
-        legend_rect = (m, below, half, 40 * big)
-        sev_rect = (m + half + gap, below + 4, half, 30)
-        rules_rect = (m, below + 44 * big + 4, half, 55 * big)
-        unl_rect = (m + half + gap, below + 40, half, 30 * big)
+        legend_rect = (m, below, half, 56 * big)
+        sev_rect = (m + half + gap, below + 4, half, 27)
+        unl_rect = (m + half + gap, below + 38, half, 56 * big - 38)
         sign_rect = (m, bottom - 27, full, 27)
-        run_rect = (
-            m + half + gap,
-            unl_rect[1] + unl_rect[3] + 6,
-            half,
-            sign_rect[1] - 6 - (unl_rect[1] + unl_rect[3] + 6) - 2,
-        )
+        second = below + 56 * big + 8
+        rules_rect = (m, second, half, sign_rect[1] - 6 - second)
+        run_rect = (m + half + gap, second, half, sign_rect[1] - 6 - second)
     omap = _map(layout, OVERVIEW_MAP, map_rect, 0)
     _scalebar(
         layout, OVERVIEW_SCALEBAR, omap, (map_rect[0] + 3, map_rect[1] + map_rect[3] - 12, 45, 9), 0
