@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-import pytest
 from hp_batch_sample import (
     EXPECTED_FLOOD,
     flood_raster,
