@@ -127,3 +127,25 @@ def test_cli_check_only(jobs_file, capsys):
     assert main(["batch", str(jobs_file), "--check"]) == 0
     assert "6 jobs, 2 scenario comparisons" in capsys.readouterr().out
     assert not (jobs_file.parent / "results").exists()
+
+
+def test_progress_bar_on_a_terminal_and_lines_otherwise():
+    import io
+
+    from heritage_planner.batch.runner import JobReport
+    from heritage_planner.cli.batch import _Progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty, log = Tty(), io.StringIO()
+    rep = JobReport("north@2050", status="failed", error="boom")
+    for stream in (tty, log):
+        bar = _Progress(stream)
+        bar(None, 0, 4)
+        bar(rep, 2, 4)
+        bar.close()
+    assert "\r" + "█" * 15 + "·" * 15 + " 2/4 failed  north@2050: boom" in tty.getvalue()
+    assert tty.getvalue().endswith("\r")
+    assert log.getvalue() == "[2/4] failed  north@2050: boom\n"
