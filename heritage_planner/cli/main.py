@@ -121,6 +121,8 @@ def _severity(text: str) -> Severity:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # GDAL's own block cache defaults to 5 % of RAM; the engine caches what it needs itself
+    os.environ.setdefault("GDAL_CACHEMAX", "256")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -235,16 +235,41 @@ def polygon_exposure(
     pieces, owner = split_large(info, geoms[todo])
     owner = todo[owner]
     order = spatial_order(pieces)
+    chunks = budget_chunks(info, pieces, order)
+    done = 0
     with open_raster(raster_path) as ds:
-        for start in range(0, len(order), CHUNK):
+        for idx in chunks:
             if is_cancelled is not None and is_cancelled():
                 raise CancelledError()
-            idx = order[start : start + CHUNK]
             j, cov, val, area = coverage_chunk(ds, info, pieces, idx)
             acc.add(owner[j], cov, val, area, hazard)
+            done += len(idx)
             if progress is not None:
-                progress(min(1.0, (start + len(idx)) / max(len(order), 1)))
+                progress(min(1.0, done / max(len(order), 1)))
     return acc.finish(ok, outside)
+
+
+#: cells (bounding-box estimate) handed to exactextract per call; with TILE this bounds memory
+CELL_BUDGET = 6_000_000
+
+
+def budget_chunks(info: RasterInfo, geoms: np.ndarray, order: np.ndarray) -> list[np.ndarray]:
+    """Split ``order`` into runs of at most CHUNK features and about CELL_BUDGET cells."""
+    if len(order) == 0:
+        return []
+    dx, dy = info.res
+    b = shapely.bounds(geoms[order])
+    cells = (np.floor((b[:, 2] - b[:, 0]) / dx) + 2) * (np.floor((b[:, 3] - b[:, 1]) / dy) + 2)
+    csum = np.cumsum(cells)
+    out = []
+    start = 0
+    while start < len(order):
+        base = csum[start - 1] if start else 0.0
+        stop = int(np.searchsorted(csum, base + CELL_BUDGET, side="right"))
+        stop = min(max(stop, start + 1), start + CHUNK)
+        out.append(order[start:stop])
+        start = stop
+    return out
 
 
 #: polygons whose bounding box spans more cells than this are cut into tiles of TILE² cells,
@@ -312,15 +337,18 @@ class _Accumulator:
         self.nodata += np.bincount(owner[nod], weights=w[nod], minlength=n)
         if valid.any():
             o, vv, ww = owner[valid], val[valid], w[valid]
-            np.minimum.at(self.min, o, vv)
-            np.maximum.at(self.max, o, vv)
+            # cells arrive grouped by polygon: reduce each run, then fold the few runs in
+            starts = np.flatnonzero(np.r_[True, o[1:] != o[:-1]])
+            run_owner = o[starts]
+            np.minimum.at(self.min, run_owner, np.minimum.reduceat(vv, starts))
+            np.maximum.at(self.max, run_owner, np.maximum.reduceat(vv, starts))
             self.wsum += np.bincount(o, weights=ww, minlength=n)
             self.wv += np.bincount(o, weights=vv * ww, minlength=n)
             c = hazard.classify(vv)
             self.cls += np.bincount(o * self.k + c, weights=ww, minlength=n * self.k).reshape(
                 n, self.k
             )
-            np.maximum.at(self.worst, o, c)
+            np.maximum.at(self.worst, run_owner, np.maximum.reduceat(c, starts))
 
     def finish(self, ok: np.ndarray, outside: np.ndarray) -> ExposureStats:
         n = len(self.inside)
