@@ -25,7 +25,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 TOP = "heritage_planner"
 PIP_PACKAGES = ("shapely", "exactextract")
-SYSTEM_PACKAGES = {"rasterio": "python3-rasterio", "pyproj": "python3-pyproj", "numpy": "python3-numpy"}
+SYSTEM_PACKAGES = {
+    "rasterio": "python3-rasterio",
+    "pyproj": "python3-pyproj",
+    "numpy": "python3-numpy",
+}
 
 
 def say(msg: str) -> None:
@@ -46,7 +50,11 @@ def profile_dir() -> Path:
     elif sys.platform == "darwin":
         base = Path.home() / "Library" / "Application Support" / "QGIS" / "QGIS3"
     else:
-        base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "QGIS" / "QGIS3"
+        base = (
+            Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+            / "QGIS"
+            / "QGIS3"
+        )
     return base / "profiles" / "default"
 
 
@@ -109,7 +117,7 @@ def install_deps(target: Path) -> None:
         fail(f"{py} cannot import numpy (QGIS needs it): {ver.stderr.strip().splitlines()[-1:]}")
     py_version, numpy_version = ver.stdout.split()
     say(f"QGIS's Python: {py} ({py_version}, numpy {numpy_version})")
-    mine = "%d.%d" % sys.version_info[:2]
+    mine = f"{sys.version_info[0]}.{sys.version_info[1]}"
     runner = [py, "-m", "pip"]
     if probe(py, "import pip").returncode != 0:
         if mine != py_version:
@@ -123,8 +131,18 @@ def install_deps(target: Path) -> None:
         constraints = fh.name
     try:
         cmd = [
-            *runner, "install", "--disable-pip-version-check", "--quiet", "--upgrade",
-            "--no-deps", "--only-binary=:all:", "--target", str(target), "-c", constraints, *specs,
+            *runner,
+            "install",
+            "--disable-pip-version-check",
+            "--quiet",
+            "--upgrade",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--target",
+            str(target),
+            "-c",
+            constraints,
+            *specs,
         ]
         say("pip install --target " + str(target) + " " + " ".join(specs))
         res = subprocess.run(cmd)

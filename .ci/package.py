@@ -21,7 +21,13 @@ REPO = Path(__file__).resolve().parent.parent
 TOP = "heritage_planner"
 MAX_BYTES = 25 * 1024 * 1024
 REQUIRED_METADATA = (
-    "name", "qgisMinimumVersion", "description", "about", "version", "author", "email",
+    "name",
+    "qgisMinimumVersion",
+    "description",
+    "about",
+    "version",
+    "author",
+    "email",
     "repository",
 )
 SKIP_DIRS = {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
@@ -78,7 +84,9 @@ def check_sources() -> None:
     for ts in sorted((REPO / "resources" / "i18n").glob("*.ts")):
         qm = ts.with_suffix(".qm")
         if not qm.is_file() or qm.stat().st_mtime < ts.stat().st_mtime:
-            fail(f"{qm.relative_to(REPO)} is missing or older than its .ts; run `make translations`")
+            fail(
+                f"{qm.relative_to(REPO)} is missing or older than its .ts; run `make translations`"
+            )
 
 
 def build(out: Path) -> Path:

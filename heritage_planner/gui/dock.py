@@ -60,9 +60,9 @@ from .deps import Missing, report
 from .i18n import tr
 from .results import ConflictRow, ResultsData, ResultsFilter, ResultsModel, RowRole, severity_label
 from .settings import HazardChoice, ProjectSettings, set_user_value, user_value
+from .styling import OUTPUT_PROPERTY
 from .task import LOG_TAG, AnalysisTask, RunPlan
 
-OUTPUT_PROPERTY = "heritage_planner/output"
 #: Words in a raster layer's name that suggest a hazard id of the rules.
 HAZARD_HINTS = {
     "flood": ("flood", "banjir", "inund"),
@@ -122,6 +122,7 @@ class HeritagePlannerDock(QgsDockWidget):
     def _build(self) -> None:
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
         body.setObjectName("HeritagePlannerBody")
@@ -155,6 +156,9 @@ class HeritagePlannerDock(QgsDockWidget):
         self.heritage_combo.setObjectName("heritageLayer")
         self.heritage_combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
         self.heritage_combo.setAllowEmptyLayer(True)
+        self.heritage_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.heritage_combo.setToolTip(tr("Protected heritage buildings or areas (polygons)"))
         form.addRow(tr("Heritage layer"), self.heritage_combo)
 
@@ -168,9 +172,13 @@ class HeritagePlannerDock(QgsDockWidget):
         self.hazards_table.setObjectName("hazardRasters")
         self.hazards_table.setHorizontalHeaderLabels([tr("Raster"), tr("Hazard"), tr("Scenario")])
         self.hazards_table.verticalHeader().hide()
-        self.hazards_table.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.Stretch
-        )
+        header = self.hazards_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(1, 80)
+        header.resizeSection(2, 96)
+        self.hazards_table.verticalHeader().setDefaultSectionSize(24)
         self.hazards_table.setMaximumHeight(110)
         self.hazards_table.setToolTip(
             tr("Tick the hazard rasters to use and map each to a hazard of the rules")
@@ -189,23 +197,27 @@ class HeritagePlannerDock(QgsDockWidget):
         self.check_rules_button.setToolTip(tr("Validate the rules file and show any errors"))
         self.check_rules_button.clicked.connect(lambda: self.check_rules(quiet=False))
         rules_row.addWidget(self.check_rules_button)
-        form.addRow(tr("Rules"), rules_row)
         self.rules_status = QLabel()
         self.rules_status.setObjectName("rulesStatus")
         self.rules_status.setWordWrap(True)
         self.rules_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow("", self.rules_status)
+        rules_box = QWidget()
+        rules_layout = QVBoxLayout(rules_box)
+        rules_layout.setContentsMargins(0, 0, 0, 0)
+        rules_layout.setSpacing(2)
+        rules_layout.addLayout(rules_row)
+        rules_layout.addWidget(self.rules_status)
+        form.addRow(tr("Rules"), rules_box)
 
-        out_row = QHBoxLayout()
         self.output_folder = QgsFileWidget()
         self.output_folder.setObjectName("outputFolder")
         self.output_folder.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
-        out_row.addWidget(self.output_folder, 2)
+        self.output_folder.setToolTip(tr("Folder for the results GeoPackage"))
+        form.addRow(tr("Output folder"), self.output_folder)
         self.run_name = QLineEdit("heritage_check")
         self.run_name.setObjectName("runName")
         self.run_name.setToolTip(tr("Name of the run: the GeoPackage and the layer group"))
-        out_row.addWidget(self.run_name, 1)
-        form.addRow(tr("Output"), out_row)
+        form.addRow(tr("Run name"), self.run_name)
         outer.addWidget(self.inputs_box)
 
         run_row = QHBoxLayout()
@@ -237,6 +249,7 @@ class HeritagePlannerDock(QgsDockWidget):
         self.summary = QLabel()
         self.summary.setObjectName("summaryStrip")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setWordWrap(True)
         res.addWidget(self.summary)
         filters = QHBoxLayout()
         self.severity_filter = QComboBox()
@@ -251,6 +264,11 @@ class HeritagePlannerDock(QgsDockWidget):
         self.text_filter.setObjectName("textFilter")
         self.text_filter.setShowSearchIcon(True)
         self.text_filter.setPlaceholderText(tr("Search…"))
+        for combo in (self.severity_filter, self.rule_filter):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(10)
         filters.addWidget(self.severity_filter)
         filters.addWidget(self.rule_filter)
         filters.addWidget(self.text_filter, 1)
@@ -358,7 +376,6 @@ class HeritagePlannerDock(QgsDockWidget):
                 self.sites_list.addItem(item)
             elif isinstance(lyr, QgsRasterLayer):
                 self._add_hazard_row(lyr, current.get(lyr.id()))
-        self.hazards_table.resizeColumnToContents(1)
         excluded = [lyr for lyr in self.project.mapLayers().values() if self._is_output(lyr)]
         self.heritage_combo.setExceptedLayerList(excluded)
 
@@ -391,6 +408,7 @@ class HeritagePlannerDock(QgsDockWidget):
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         self.hazards_table.setItem(row, 0, item)
         combo = QComboBox()
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.addItem("", "")
         for hid in self._hazard_ids():
             label = self._rules.hazards[hid].label if self._rules is not None else hid
@@ -476,7 +494,7 @@ class HeritagePlannerDock(QgsDockWidget):
             return False
         changed = self._rules is None or self._rules.hazards.keys() != rules.hazards.keys()
         self._rules = rules
-        self.rules_status.setStyleSheet("color: #1a7f37;" if not quiet else "color: palette(mid);")
+        self.rules_status.setStyleSheet("color: #1a7f37;")
         self.rules_status.setText(
             tr("✓ {name} (version {version}): {n} rules, {h} hazards").format(
                 name=rules.name, version=rules.version, n=len(rules.rules), h=len(rules.hazards)
@@ -690,9 +708,7 @@ class HeritagePlannerDock(QgsDockWidget):
         from .styling import add_results_layers, remove_results_layers
 
         remove_results_layers(self.project, path)
-        group = add_results_layers(self.project, path, run_name, run_info)
-        for node in group.findLayers():
-            node.layer().setCustomProperty(OUTPUT_PROPERTY, True)
+        add_results_layers(self.project, path, run_name, run_info)
         self._refresh_layer_lists()
 
     def _fail(self, message: str) -> None:
@@ -722,7 +738,10 @@ class HeritagePlannerDock(QgsDockWidget):
         self.rule_filter.blockSignals(False)
         self._apply_filters()
         self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        for col in range(self.model.columnCount() - 1):
+            header.resizeSection(col, min(header.sectionSize(col), 170))
+        header.setStretchLastSection(True)
         self._update_summary()
         self._update_buttons()
 
@@ -741,9 +760,9 @@ class HeritagePlannerDock(QgsDockWidget):
                 f"<span style='color:{color}; font-size:14pt'>■</span>&nbsp;<b>{n}</b>"
                 f"&nbsp;{html.escape(severity_label(sev.value))}"
             )
-        text = "&nbsp;&nbsp;&nbsp;".join(parts)
+        text = " &nbsp; ".join(parts)
         done = sum(1 for r in self.results.rows if r.status != "open")
-        text += "&nbsp;&nbsp;&nbsp;<span style='color:#6e7781'>" + html.escape(
+        text += " &nbsp; <span style='color:#6e7781'>" + html.escape(
             tr("{done}/{n} reviewed").format(done=done, n=len(self.results.rows))
         )
         if self.results.resolved:
@@ -860,7 +879,7 @@ class HeritagePlannerDock(QgsDockWidget):
         if reviewer:
             set_user_value("reviewer", reviewer)
         self._update_summary()
-        self.status_label.setText(tr("Review saved for {n} conflicts.").format(n=len(changes)))
+        self.status_label.setText(tr("Review saved for {n} conflict(s).").format(n=len(changes)))
 
     # ------------------------------------------------------------------ PDF report
     def export_pdf(self) -> None:

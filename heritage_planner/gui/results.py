@@ -147,7 +147,7 @@ def _fmt(v: float | None, digits: int) -> str:
 class ResultsModel(QAbstractTableModel):
     """Conflict rows; severity column coloured, numeric columns sort as numbers."""
 
-    COL_SEVERITY, COL_STATUS, COL_RULE, COL_HERITAGE, COL_SITE = 0, 1, 2, 3, 4
+    COL_SEVERITY, COL_STATUS, COL_HERITAGE, COL_SITE, COL_RULE = 0, 1, 2, 3, 4
     COL_HAZARD, COL_VALUE, COL_DISTANCE, COL_MESSAGE = 5, 6, 7, 8
 
     def __init__(self, parent: Any = None) -> None:
@@ -156,9 +156,9 @@ class ResultsModel(QAbstractTableModel):
         self._headers = [
             tr("Severity"),
             tr("Status"),
-            tr("Rule"),
             tr("Heritage"),
             tr("Site"),
+            tr("Rule"),
             tr("Hazard"),
             tr("Value"),
             tr("Distance (m)"),

@@ -36,6 +36,8 @@ GEOMETRY_TYPES = ("Point", "LineString", "Polygon")
 #: Hazard class colours, from the mildest class to the worst (interpolated for other counts).
 CLASS_RAMP = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 RESULTS_PROPERTY = "heritage_planner/results"
+#: Set on every output layer so the dock does not offer it as an input.
+OUTPUT_PROPERTY = "heritage_planner/output"
 
 
 def geometry_label(gtype: str) -> str:
@@ -172,6 +174,7 @@ def remove_results_layers(project: QgsProject, path: str | Path) -> None:
 def _add(
     group: QgsLayerTreeGroup, project: QgsProject, layer: QgsVectorLayer, visible: bool
 ) -> None:
+    layer.setCustomProperty(OUTPUT_PROPERTY, True)
     project.addMapLayer(layer, False)
     node = group.addLayer(layer)
     node.setItemVisibilityChecked(visible)

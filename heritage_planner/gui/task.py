@@ -180,9 +180,12 @@ class ReportTask(QgsTask):
             from ..layouts.report import build_report
 
             kwargs: dict[str, Any] = {}
-            if "feedback" in inspect.signature(build_report).parameters:
+            params = inspect.signature(build_report).parameters
+            if "feedback" in params:
                 self.feedback.progressChanged.connect(self.setProgress)
                 kwargs["feedback"] = self.feedback
+            if "is_cancelled" in params:
+                kwargs["is_cancelled"] = self.isCanceled
             from ..qgis_utils import run_in_python_thread
 
             run_in_python_thread(build_report, self.results_gpkg, self.out_pdf, **kwargs)

@@ -84,6 +84,11 @@
       <translation>Exposure: {tag}</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/dock.py" />
+      <source>Folder for the results GeoPackage</source>
+      <translation>Folder for the results GeoPackage</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/deps.py" />
       <source>From a source checkout, `make install` installs the plugin with its dependencies.</source>
       <translation>From a source checkout, `make install` installs the plugin with its dependencies.</translation>
@@ -198,8 +203,8 @@
     </message>
     <message>
       <location filename="../../heritage_planner/gui/dock.py" />
-      <source>Output</source>
-      <translation>Output</translation>
+      <source>Output folder</source>
+      <translation>Output folder</translation>
     </message>
     <message>
       <location filename="../../heritage_planner/gui/dock.py" />
@@ -248,8 +253,8 @@
     </message>
     <message>
       <location filename="../../heritage_planner/gui/dock.py" />
-      <source>Review saved for {n} conflicts.</source>
-      <translation>Review saved for {n} conflicts.</translation>
+      <source>Review saved for {n} conflict(s).</source>
+      <translation>Review saved for {n} conflict(s).</translation>
     </message>
     <message>
       <location filename="../../heritage_planner/gui/review_dialog.py" />
@@ -285,6 +290,11 @@
       <location filename="../../heritage_planner/gui/dock.py" />
       <source>Run</source>
       <translation>Run</translation>
+    </message>
+    <message>
+      <location filename="../../heritage_planner/gui/dock.py" />
+      <source>Run name</source>
+      <translation>Run name</translation>
     </message>
     <message>
       <location filename="../../heritage_planner/gui/dock.py" />

@@ -84,6 +84,11 @@
       <translation>Pendedahan: {tag}</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/dock.py" />
+      <source>Folder for the results GeoPackage</source>
+      <translation>Folder untuk GeoPackage keputusan</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/deps.py" />
       <source>From a source checkout, `make install` installs the plugin with its dependencies.</source>
       <translation>Daripada salinan kod sumber, `make install` memasang pemalam bersama kebergantungannya.</translation>
@@ -198,8 +203,8 @@
     </message>
     <message>
       <location filename="../../heritage_planner/gui/dock.py" />
-      <source>Output</source>
-      <translation>Output</translation>
+      <source>Output folder</source>
+      <translation>Folder output</translation>
     </message>
     <message>
       <location filename="../../heritage_planner/gui/dock.py" />
@@ -248,7 +253,7 @@
     </message>
     <message>
       <location filename="../../heritage_planner/gui/dock.py" />
-      <source>Review saved for {n} conflicts.</source>
+      <source>Review saved for {n} conflict(s).</source>
       <translation>Semakan disimpan untuk {n} konflik.</translation>
     </message>
     <message>
@@ -285,6 +290,11 @@
       <location filename="../../heritage_planner/gui/dock.py" />
       <source>Run</source>
       <translation>Jalankan</translation>
+    </message>
+    <message>
+      <location filename="../../heritage_planner/gui/dock.py" />
+      <source>Run name</source>
+      <translation>Nama larian</translation>
     </message>
     <message>
       <location filename="../../heritage_planner/gui/dock.py" />

@@ -183,3 +183,22 @@ def pytest_runtest_logreport(report):
     """Print failures at once: a crash at QGIS exit would otherwise swallow the summary."""
     if report.failed and os.environ.get("HP_PRINT_FAILURES"):
         print("\n" + str(report.longrepr), flush=True)
+
+
+@pytest.fixture(scope="session")
+def demo_folder(tmp_path_factory) -> Path:
+    """A small George Town sample (core.demo) with results.gpkg, as `make demo` writes it."""
+    demo = pytest.importorskip("heritage_planner.core.demo")
+    from heritage_planner.core.engine import AnalysisRequest, run_analysis
+    from heritage_planner.core.output import write_results
+    from heritage_planner.core.raster import HazardInput
+
+    folder = tmp_path_factory.mktemp("demo")
+    files = demo.generate_demo(folder, n_buildings=400, n_sites=80)
+    req = AnalysisRequest(
+        heritage=str(files.heritage),
+        sites=files.sites_sources(),
+        hazards=[HazardInput.parse(s) for s in files.hazard_specs()],
+    )
+    write_results(run_analysis(req), folder / "results.gpkg")
+    return folder

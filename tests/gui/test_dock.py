@@ -111,7 +111,9 @@ def test_double_click_zooms_to_conflict_and_selects_features(
     run_and_wait(dock, qtbot)
     dock.show()
     # the critical one (street cabinet S2 at 23, 10) is the first row
-    index = dock.proxy.index(0, 2)
+    from heritage_planner.gui.results import ResultsModel
+
+    index = dock.proxy.index(0, ResultsModel.COL_RULE)
     assert index.data() == "cabinet-near-grade-i"
     rect = dock.table.visualRect(index)
     qtbot.mouseClick(dock.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -217,3 +219,19 @@ def test_project_settings_restored_when_project_opens(
     assert [c.scenario for c in dock.hazard_choices()] == ["2050"]
     assert dock.output_folder.filePath() == str(tmp_path)
     assert dock.model.rowCount() == 5  # last results reloaded from the GeoPackage
+
+
+def test_export_pdf_button_writes_report(
+    dock, project, qtbot, heritage_layer, sites_layer, flood_tif, tmp_path
+):
+    pytest.importorskip("heritage_planner.layouts.report")
+    setup_inputs(dock, project, heritage_layer, sites_layer, flood_tif, tmp_path)
+    run_and_wait(dock, qtbot)
+    assert dock.pdf_button.isVisible() or not dock.isVisible()
+    assert dock.pdf_button.isEnabled()
+    pdf = tmp_path / "report.pdf"
+    dock.start_report(str(pdf))
+    assert not dock.pdf_button.isEnabled()
+    qtbot.waitUntil(lambda: dock.report_task is None, timeout=60000)
+    assert pdf.is_file() and pdf.read_bytes()[:5] == b"%PDF-", dock.status_label.text()
+    assert dock.status_label.text() == f"PDF report written: {pdf}"

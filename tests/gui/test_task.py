@@ -12,7 +12,7 @@ from conftest import CRS, memory_layer
 
 pytestmark = pytest.mark.qgis_app
 
-SIZE = 3000  # 3000 x 3000 cells: several seconds of exact exposure on one core
+SIZE = 4000  # 4000 x 4000 cells: several seconds of exact exposure on one core
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +78,8 @@ def test_responsive_during_run_and_cancel_leaves_no_output(
     assert not dock.run_button.isEnabled() and dock.cancel_button.isEnabled()
     # the engine is working (exposure stage) while the event loop keeps turning
     qtbot.waitUntil(lambda: dock.progress.value() >= 5, timeout=30000)
-    qtbot.wait(800)
-    assert dock.task is not None, "the run finished too fast to test cancelling"
+    qtbot.wait(300)
+    assert dock.task is not None, "run ended early: " + dock.status_label.text()
     gaps = np.diff(ticks)
     assert len(ticks) > 20 and gaps.max() < 0.5, f"GUI blocked for {gaps.max():.2f} s"
     assert "exposure" in dock.status_label.text()
