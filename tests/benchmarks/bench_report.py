@@ -448,10 +448,12 @@ def chart(results: dict[str, Any], path: Path) -> Path:
             f"engine, {m['config']['raster']}² + 3 huge polygons",
             (m["config"]["cells"], m["peak_rss_mb"]),
             textcoords="offset points",
-            xytext=(-150, 10),
+            xytext=(-210, -22),
             fontsize=8,
         )
     axes[1, 0].axhline(1.5 * GB, color="k", ls="--", lw=1)
+    if axes[1, 0].get_legend() is not None:
+        axes[1, 0].legend(fontsize=8, loc="center left")
     axes[1, 0].text(axes[1, 0].get_xlim()[0], 1.5 * GB * 1.05, " 1.5 GB target", fontsize=8)
     panel(
         axes[1, 1],

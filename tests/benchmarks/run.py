@@ -346,8 +346,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--report-only", action="store_true", help="redo table and chart from results.json"
     )
+    ap.add_argument("--results", default="build/bench/results.json", help="results file to write")
+    ap.add_argument("--no-docs", action="store_true", help="leave docs/benchmarks.md and the chart")
     a = ap.parse_args(argv)
-    results_path = REPO / "build" / "bench" / "results.json"
+    results_path = REPO / a.results
     if a.report_only:
         results = json.loads(results_path.read_text())
     else:
@@ -381,12 +383,16 @@ def main(argv: list[str] | None = None) -> int:
             "profiles": b.profiles,
         }
         bench_report.analyse(results)
-        tmp = results_path.with_name(".results.json.tmp")
+        results_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = results_path.with_name(f".{results_path.name}.tmp")
         tmp.write_text(json.dumps(results, indent=1, default=float))
         os.replace(tmp, results_path)
+    print(bench_report.table(results))
+    if a.no_docs:
+        log(f"wrote {results_path.relative_to(REPO)}")
+        return 0
     md = bench_report.update_markdown(results, REPO / "docs" / "benchmarks.md")
     png = bench_report.chart(results, REPO / "docs" / "img" / "bench-scaling.png")
-    print(bench_report.table(results))
     log(f"wrote {results_path.relative_to(REPO)}, {md.relative_to(REPO)}, {png.relative_to(REPO)}")
     return 0
 
