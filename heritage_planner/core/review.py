@@ -198,8 +198,8 @@ def update_review(
                 existing[str(f.GetField("conflict_id"))] = f.GetFID()
             lyr.ResetReading()
             if replace_all:
-                for fid in existing.values():
-                    lyr.DeleteFeature(fid)
+                for old_fid in existing.values():
+                    lyr.DeleteFeature(old_fid)
                 existing = {}
             for ch in changes:
                 cid = str(ch["conflict_id"])

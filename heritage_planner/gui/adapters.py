@@ -144,7 +144,8 @@ class VectorSnapshot:
 
 def unique_names(names: list[str]) -> list[str]:
     """The engine's rule for repeated site layer names (``a``, ``a_2``...), applied up front."""
-    out, seen = [], {}
+    out: list[str] = []
+    seen: dict[str, int] = {}
     for n in names:
         if n in seen:
             seen[n] += 1

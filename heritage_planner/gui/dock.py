@@ -853,7 +853,7 @@ class HeritagePlannerDock(QgsDockWidget):
             return
         stamp = now_iso()
         by_id = {r.conflict_id: r for r in self.results.rows}
-        changes = []
+        changes: list[dict[str, Any]] = []
         for cid in conflict_ids:
             r = by_id.get(cid)
             changes.append(

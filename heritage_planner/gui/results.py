@@ -106,7 +106,8 @@ def read_results(path: str | Path) -> ResultsData:
     rows = []
     keys = ConflictRow.__dataclass_fields__
     for vals in raw:
-        row = ConflictRow(**{k: vals.get(k) for k in keys if k in vals or k == "wkb"})
+        fields: dict[str, Any] = {k: vals.get(k) for k in keys if k in vals or k == "wkb"}
+        row = ConflictRow(**fields)
         rev = review.get(row.conflict_id)
         if rev is not None:
             row.status, row.note = rev["status"], rev["note"]

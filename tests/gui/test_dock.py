@@ -235,3 +235,32 @@ def test_export_pdf_button_writes_report(
     qtbot.waitUntil(lambda: dock.report_task is None, timeout=60000)
     assert pdf.is_file() and pdf.read_bytes()[:5] == b"%PDF-", dock.status_label.text()
     assert dock.status_label.text() == f"PDF report written: {pdf}"
+
+
+def test_non_file_raster_is_written_once_to_a_temporary_geotiff(
+    dock, project, qtbot, heritage_layer, sites_layer, flood_tif, tmp_path
+):
+    from osgeo import gdal
+    from qgis.core import QgsRasterLayer
+
+    gdal.UseExceptions()
+    vsi = "/vsimem/heritage_planner_test_flood.tif"
+    gdal.Translate(vsi, str(flood_tif))
+    try:
+        flood = QgsRasterLayer(vsi, "flood in memory", "gdal")
+        assert flood.isValid()
+        project.addMapLayers([heritage_layer, sites_layer, flood])
+        dock.heritage_combo.setLayer(heritage_layer)
+        dock.set_site_layers([sites_layer.id()])
+        dock.output_folder.setFilePath(str(tmp_path))
+        plan = dock.make_plan()
+        (hz,) = plan.hazards
+        assert (
+            hz.hazard == "flood" and hz.path.endswith(".tif") and not hz.path.startswith("/vsimem")
+        )
+        assert dock.exporter.path_for(flood) == hz.path  # cached: written once
+        run_and_wait(dock, qtbot)
+        got = {(r.rule_id, r.heritage_id, r.site_id, r.distance_m) for r in dock.model.rows()}
+        assert got == EXPECTED
+    finally:
+        gdal.Unlink(vsi)
