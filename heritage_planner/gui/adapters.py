@@ -20,6 +20,7 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeatureRequest,
     QgsGeometry,
+    QgsProject,
     QgsRasterFileWriter,
     QgsRasterLayer,
     QgsRasterPipe,
@@ -194,7 +195,12 @@ class RasterExporter:
         writer.setOutputFormat("GTiff")
         writer.setCreateOptions(["COMPRESS=DEFLATE", "TILED=YES"])
         err = writer.writeRaster(
-            pipe, provider.xSize(), provider.ySize(), provider.extent(), provider.crs()
+            pipe,
+            provider.xSize(),
+            provider.ySize(),
+            provider.extent(),
+            provider.crs(),
+            QgsProject.instance().transformContext(),
         )
         if err != QgsRasterFileWriter.WriterError.NoError or not out.is_file():
             raise InputError(
