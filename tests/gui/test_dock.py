@@ -88,6 +88,20 @@ def test_run_fills_table_with_engine_conflicts(
     assert all(lyr.source().startswith(str(out)) for lyr in layers)
     names = {lyr.name() for lyr in layers}
     assert "Conflicts (points)" in names and "Conflicts (areas)" in names
+    by_name = {lyr.name(): lyr for lyr in layers}
+    conflicts_pts = by_name["Conflicts (points)"]
+    assert conflicts_pts.renderer().classAttribute() == "severity"
+    assert conflicts_pts.featureCount() == 4  # 3 siting + 1 site-flooded, all at sites
+    exposure = by_name["Exposure: flood"]
+    assert exposure.renderer().classAttribute() == "worst_class"
+    assert [c.value() for c in exposure.renderer().categories()] == [
+        "low",
+        "medium",
+        "high",
+        "very_high",
+    ]
+    assert len(list(exposure.getFeatures())) == 2  # subset: this hazard only
+    assert by_name["Site hazard: flood (points)"].renderer().classAttribute() == "class"
     # filters
     dock.severity_filter.setCurrentIndex(dock.severity_filter.findData("high"))
     assert dock.proxy.rowCount() == 2
