@@ -8,6 +8,8 @@ from typing import Any
 
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
+    QgsFeature,
+    QgsFeatureRequest,
     QgsGradientColorRamp,
     QgsLayerTreeGroup,
     QgsMapLayer,
@@ -132,6 +134,18 @@ def _distinct(path: Path, layer: str, columns: tuple[str, ...]) -> list[tuple[An
         ds = None
 
 
+def _has_features(uri: str) -> bool:
+    """Whether the OGR layer ``uri`` has a feature (checked on a throw-away layer)."""
+    probe = QgsVectorLayer(uri, "probe", "ogr")
+    if not probe.isValid():
+        return False
+    it = probe.getFeatures(QgsFeatureRequest().setLimit(1))
+    found = it.nextFeature(QgsFeature())
+    it.close()
+    del it, probe
+    return found
+
+
 def _quote(v: Any) -> str:
     return "'" + str(v).replace("'", "''") + "'"
 
@@ -198,8 +212,10 @@ def add_results_layers(
     for gtype in GEOMETRY_TYPES:
         label = geometry_label(gtype)
         uri = f"{p}|layername={LAYER_CONFLICTS}|geometrytype={gtype}"
+        if not _has_features(uri):
+            continue
         lyr = QgsVectorLayer(uri, tr("Conflicts ({kind})").format(kind=label), "ogr")
-        if lyr.isValid() and lyr.featureCount() > 0:
+        if lyr.isValid():
             style_by_severity(lyr)
             _add(group, project, lyr, True)
 
@@ -207,11 +223,13 @@ def add_results_layers(
     exposure.setExpanded(False)
     for hazard, scenario in _distinct(p, LAYER_EXPOSURE, ("hazard", "scenario")):
         tag = f"{hazard}@{scenario}" if scenario else str(hazard)
+        # the filter goes in the URI: setSubsetString() on one layer of a GeoPackage breaks
+        # the layers QGIS 3.22 opens after it on the same (shared) dataset
+        subset = f'"hazard" = {_quote(hazard)} AND "scenario" = {_quote(scenario or "")}'
         lyr = QgsVectorLayer(
-            f"{p}|layername={LAYER_EXPOSURE}", tr("Exposure: {tag}").format(tag=tag), "ogr"
-        )
-        lyr.setSubsetString(
-            f'"hazard" = {_quote(hazard)} AND "scenario" = {_quote(scenario or "")}'
+            f"{p}|layername={LAYER_EXPOSURE}|subset={subset}",
+            tr("Exposure: {tag}").format(tag=tag),
+            "ogr",
         )
         if lyr.isValid():
             style_by_class(lyr, "worst_class", classes.get(str(hazard), []))
@@ -221,17 +239,16 @@ def add_results_layers(
     site.setExpanded(False)
     for hazard, scenario in _distinct(p, LAYER_SITE_HAZARD, ("hazard", "scenario")):
         tag = f"{hazard}@{scenario}" if scenario else str(hazard)
+        subset = f'"hazard" = {_quote(hazard)} AND "scenario" = {_quote(scenario or "")}'
         for gtype in GEOMETRY_TYPES:
             label = geometry_label(gtype)
+            uri = f"{p}|layername={LAYER_SITE_HAZARD}|geometrytype={gtype}|subset={subset}"
+            if not _has_features(uri):
+                continue
             lyr = QgsVectorLayer(
-                f"{p}|layername={LAYER_SITE_HAZARD}|geometrytype={gtype}",
-                tr("Site hazard: {tag} ({kind})").format(tag=tag, kind=label),
-                "ogr",
+                uri, tr("Site hazard: {tag} ({kind})").format(tag=tag, kind=label), "ogr"
             )
-            lyr.setSubsetString(
-                f'"hazard" = {_quote(hazard)} AND "scenario" = {_quote(scenario or "")}'
-            )
-            if lyr.isValid() and lyr.featureCount() > 0:
+            if lyr.isValid():
                 style_by_class(lyr, "class", classes.get(str(hazard), []))
                 _add(site, project, lyr, False)
     for sub in (exposure, site):
