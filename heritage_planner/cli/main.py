@@ -279,7 +279,8 @@ def most_exposed(result: Any, n: int = 5) -> list[dict[str, Any]]:
             else max(len(t.hazard.classes) - 1, 0)
         )
         frac = np.nan_to_num(t.stats.frac_class[:, k:].sum(axis=1), nan=0.0)
-        for i in np.argsort(-frac, kind="stable")[:n]:
+        worst = np.nan_to_num(t.stats.max, nan=-np.inf)
+        for i in np.lexsort((-worst, -frac))[:n]:
             if frac[i] <= 0:
                 break
             out.append(

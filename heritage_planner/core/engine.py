@@ -24,6 +24,7 @@ from .raster import HazardInput, RasterInfo, raster_info
 from .rules import HazardDef, Rule, RuleSet, load_rules
 from .site_hazard import site_values
 from .siting import pairs_within
+from .threads import python_thread
 from .vector import POLYGON, VectorData, read_vector
 
 ProgressCallback = Callable[[float, str], None]
@@ -252,6 +253,7 @@ def validate_hazards(rules: RuleSet, hazards: Sequence[HazardInput]) -> dict[str
     return infos
 
 
+@python_thread
 def run_analysis(
     request: AnalysisRequest,
     *,

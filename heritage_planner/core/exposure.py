@@ -18,6 +18,7 @@ from pyproj import Geod
 from .errors import CancelledError
 from .raster import BlockCache, RasterInfo, ellipsoid_cell_areas, open_raster
 from .rules import HazardDef
+from .threads import python_thread
 
 #: Features handed to exactextract per call: bounds memory, gives progress and cancel points.
 CHUNK = 2000
@@ -213,6 +214,7 @@ def _interleave(v: np.ndarray) -> np.ndarray:
     return v
 
 
+@python_thread
 def polygon_exposure(
     raster_path: str,
     info: RasterInfo,

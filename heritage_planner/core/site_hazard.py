@@ -12,6 +12,7 @@ import shapely
 from .errors import CancelledError
 from .exposure import CancelFn, ProgressFn, coverage_cells, spatial_order
 from .raster import RasterInfo, cell_index, open_raster, sample_cells
+from .threads import python_thread
 
 #: lines are cut into pieces at most this many cells long, so each piece's candidate window
 #: is at most PIECE_CELLS² cells
@@ -20,6 +21,7 @@ PIECE_CELLS = 32
 PAIR_CHUNK = 500_000
 
 
+@python_thread
 def site_values(
     raster_path: str,
     info: RasterInfo,

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
-from conftest import REPO, write_raster, write_vector
+from hp_data import REPO, write_raster, write_vector
 
 from heritage_planner.cli.main import main
 

@@ -84,7 +84,7 @@ X0, Y0 = 616000.0, 599000.0  # near George Town in UTM 47N
 
 @pytest.fixture(scope="module")
 def case(tmp_path_factory):
-    from conftest import write_raster, write_vector
+    from hp_data import write_raster, write_vector
 
     d = tmp_path_factory.mktemp("mixed")
     rng = np.random.default_rng(2024)
