@@ -6,6 +6,7 @@ sampling reads each touched block once.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,10 @@ import numpy as np
 from pyproj import CRS
 
 from .errors import InputError
+
+# GDAL's own block cache defaults to 5 % of RAM; the engine keeps the blocks it needs itself.
+# Effective only where GDAL is not yet initialised (CLI, batch workers), never in QGIS.
+os.environ.setdefault("GDAL_CACHEMAX", "256")
 
 _SPEC = re.compile(r"^(?P<id>[^@=]+?)(?:@(?P<scenario>[^=]*))?=(?P<path>.+)$")
 
@@ -105,12 +110,22 @@ def raster_info(path: str, *, what: str = "hazard raster") -> RasterInfo:
 
 def read_window_float(ds, row0: int, col0: int, nrows: int, ncols: int) -> np.ndarray:
     """A window of band 1 as float64 with nodata (and masked cells) set to NaN."""
+    from rasterio.enums import MaskFlags
     from rasterio.windows import Window
 
-    arr = ds.read(1, window=Window(col0, row0, ncols, nrows), masked=True)
-    out = np.asarray(arr.data, dtype="float64")
-    if np.ma.is_masked(arr):
-        out[np.ma.getmaskarray(arr)] = np.nan
+    win = Window(col0, row0, ncols, nrows)
+    flags = ds.mask_flag_enums[0]
+    if MaskFlags.per_dataset in flags or MaskFlags.alpha in flags:
+        arr = ds.read(1, window=win, masked=True)
+        out = np.asarray(arr.data, dtype="float64")
+        if np.ma.is_masked(arr):
+            out[np.ma.getmaskarray(arr)] = np.nan
+    else:
+        # no mask band: nodata is the only mask; skip GDAL's mask read and the masked array
+        out = ds.read(1, window=win, out_dtype="float64")
+        nd = ds.nodata
+        if nd is not None and not np.isnan(nd):
+            out[out == nd] = np.nan
     scale, offset = ds.scales[0], ds.offsets[0]
     if scale != 1.0 or offset != 0.0:
         out = out * scale + offset
@@ -122,8 +137,13 @@ class BlockCache:
     blocks, so thousands of small, spatially ordered windows cost few reads."""
 
     def __init__(
-        self, ds, info: RasterInfo, *, block: int = 512, max_bytes: int = 96 << 20
+        self, ds, info: RasterInfo, *, block: int | None = None, max_bytes: int = 96 << 20
     ) -> None:
+        if block is None:
+            # the file's own tiles when square and not tiny, so no cell is decompressed for
+            # nothing; 512 for strips and odd tilings
+            bh, bw = info.block_shape
+            block = bh if bh == bw and 128 <= bh <= 1024 else 512
         self.ds, self.info, self.block = ds, info, block
         self.max_blocks = max(4, max_bytes // (block * block * 8))
         self.cache: dict[tuple[int, int], np.ndarray] = {}

@@ -128,8 +128,11 @@ def read_vector(src: str | Path, *, what: str = "layer") -> VectorData:
     attrs: dict[str, list[Any]] = {n: [] for n in names}
     wkbs: list[bytes | None] = []
     fids: list[int] = []
+    fast = _read_arrow(lyr, names)
     lyr.ResetReading()
-    for feat in lyr:
+    if fast is not None:
+        wkbs, fids, attrs = fast
+    for feat in lyr if fast is None else ():
         g = feat.GetGeometryRef()
         wkbs.append(None if g is None else bytes(g.ExportToIsoWkb()))
         fids.append(feat.GetFID())
@@ -144,3 +147,47 @@ def read_vector(src: str | Path, *, what: str = "layer") -> VectorData:
     )
     data.geoms = shapely.force_2d(data.geoms)
     return data
+
+
+def _read_arrow(lyr, names: list[str]):  # -> (wkbs, fids, attrs) | None
+    """Whole layer through GDAL's columnar Arrow stream (GDAL >= 3.6): ~10x faster than a
+    Python loop over features. None when the stream is unavailable or a column is not plain."""
+    if not hasattr(lyr, "GetArrowStreamAsNumPy") or not lyr.GetGeometryColumn():
+        return None
+    try:
+        stream = lyr.GetArrowStreamAsNumPy(options=["USE_MASKED_ARRAYS=YES", "INCLUDE_FID=YES"])
+        cols: dict[str, list] = {}
+        for batch in stream:
+            for k, v in batch.items():
+                cols.setdefault(k, []).append(v)
+    except Exception:  # noqa: BLE001 - any trouble: use the feature loop
+        return None
+    fid_col = lyr.GetFIDColumn() or "OGC_FID"
+    gcol = lyr.GetGeometryColumn()
+    if gcol not in cols or fid_col not in cols:
+        return None
+    attrs: dict[str, list[Any]] = {}
+    for n in names:
+        if n not in cols:
+            return None
+        parts = []
+        for v in cols[n]:
+            if v.dtype.kind in "SOU":
+                data, mask = np.ma.getdata(v), np.ma.getmaskarray(v)
+                parts.extend(
+                    None if m else (x.decode() if isinstance(x, bytes) else x)
+                    for x, m in zip(data, mask, strict=True)
+                )
+            elif v.dtype.kind in "iufb":
+                data, mask = np.ma.getdata(v).tolist(), np.ma.getmaskarray(v)
+                parts.extend(None if m else x for x, m in zip(data, mask, strict=False))
+            else:
+                return None  # dates, lists...: the feature loop knows them
+        attrs[n] = parts
+    g = np.concatenate(cols[gcol])
+    if g.dtype.kind == "V":  # all geometries the same size: GDAL hands a fixed-width array
+        wkbs = [w.tobytes() for w in np.ma.getdata(g)]
+    else:
+        wkbs = [None if w is None or len(w) == 0 else bytes(w) for w in np.ma.filled(g, None)]
+    fids = np.concatenate(cols[fid_col]).astype("int64").tolist()
+    return wkbs, fids, attrs
