@@ -185,7 +185,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     try:
         result = run_analysis(request, progress=bar.update)
         bar.update(1.0, "writing results")
-        review = _carried_review(out, result) if out.exists() else None
+        review = _carried_review(out, result)
         write_results(result, out, overwrite=args.overwrite, review=review)
     finally:
         bar.close()
@@ -212,12 +212,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _carried_review(out: Path, result: Any) -> list[dict[str, Any]] | None:
-    """Review decisions of an output being replaced, carried over to the new conflicts."""
-    try:
-        from ..core.review import read_review, reconcile
-    except ImportError:
-        return None
-    return reconcile(read_review(out), result.conflicts).rows
+    """Review rows for the new conflicts: open, or carried over from the output being replaced
+    (conflicts that vanished stay listed as resolved)."""
+    from ..core.review import read_review, reconcile
+
+    previous = read_review(out) if out.exists() else []
+    return reconcile(previous, result.conflicts).rows
 
 
 def _check_report_path(path: str, overwrite: bool) -> None:

@@ -310,3 +310,51 @@ def test_core_never_imports_qgis_or_qt():
                 names = [node.module]
             for n in names:
                 assert n.split(".")[0] not in ("qgis", "PyQt5", "PyQt6"), f"{py.name} imports {n}"
+
+
+def test_rerun_with_overwrite_keeps_review_decisions(data, capsys):
+    from heritage_planner.core.review import review_by_id, set_status
+
+    assert run(args(data, "--json"), capsys)[0] == 0
+    out = data / "out.gpkg"
+    ids = list(review_by_id(out))
+    assert ids and all(r["status"] == "open" for r in review_by_id(out).values())
+    from heritage_planner.core.output import read_table
+
+    conflicts = {r["conflict_id"]: r for r in read_table(out, "conflicts")}
+    siting = next(cid for cid, r in conflicts.items() if r["rule_id"] == "cell-in-core")
+    set_status(out, siting, "accepted", note="pole on a modern annex", reviewer="Aminah")
+    # re-run on changed data: the pole moves out of the core building (its conflict vanishes)
+    (data / "sites.gpkg").unlink()
+    write_vector(
+        data / "sites.gpkg",
+        [shapely.Point(30, 30), shapely.Point(100, 100)],
+        {"sid": ["s1", "s2"], "kind": ["smart_pole", "cctv"]},
+    )
+    assert run(args(data, "--overwrite"), capsys)[0] == 0
+    after = review_by_id(out)
+    assert after[siting]["status"] == "resolved" and after[siting]["reviewer"] == "Aminah"
+    # and back: the conflict returns with the same id, reopened for review
+    (data / "sites.gpkg").unlink()
+    write_vector(
+        data / "sites.gpkg",
+        [shapely.Point(10, 10), shapely.Point(100, 100)],
+        {"sid": ["s1", "s2"], "kind": ["smart_pole", "cctv"]},
+    )
+    assert run(args(data, "--overwrite"), capsys)[0] == 0
+    back = review_by_id(out)
+    assert back[siting]["status"] == "open" and back[siting]["note"] == "pole on a modern annex"
+    others = [cid for cid in ids if cid != siting]
+    assert all(back[c]["status"] == "open" for c in others)
+
+
+def test_rerun_unchanged_keeps_accepted_status(data, capsys):
+    from heritage_planner.core.review import review_by_id, set_status
+
+    assert run(args(data), capsys)[0] == 0
+    out = data / "out.gpkg"
+    cid = next(iter(review_by_id(out)))
+    set_status(out, cid, "mitigated", note="moved 3 m", reviewer="Lim")
+    assert run(args(data, "--overwrite"), capsys)[0] == 0
+    row = review_by_id(out)[cid]
+    assert (row["status"], row["note"], row["reviewer"]) == ("mitigated", "moved 3 m", "Lim")
