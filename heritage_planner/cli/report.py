@@ -49,6 +49,11 @@ def add_report_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--organisation", metavar="NAME", help="organisation named in the header")
     p.add_argument("--logo", metavar="PNG", help="logo image for the header")
     p.add_argument("--title", metavar="TEXT", help="report title")
+    p.add_argument(
+        "--min-severity",
+        choices=("low", "medium", "high", "critical"),
+        help="only pages for features whose worst conflict is at least this severe",
+    )
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
@@ -62,6 +67,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         "organisation": g("organisation"),
         "logo": g("logo"),
         "title": g("title"),
+        "min_severity": g("min_severity"),
     }
 
 
@@ -104,8 +110,8 @@ def run(args: argparse.Namespace) -> int:
             f"wrote {info.pdf} ({info.page_count} pages: overview + {info.page_count - 1} "
             f"{'conflict' if args.per_conflict else 'heritage feature'} pages)"
         )
-        for p in info.png_files:
-            print(f"wrote {p}")
+        if info.png_files:
+            print(f"wrote {len(info.png_files)} PNG pages to {info.png_files[0].parent}")
     for w in info.warnings:
         sys.stderr.write(f"warning: {w}\n")
     return 0

@@ -105,7 +105,8 @@ def build_report(
     logo: str | Path | None = None,
     png_dir: str | Path | None = None,
     title: str | None = None,
-    dpi: float = 200.0,
+    min_severity: str | None = None,
+    dpi: float = 150.0,
     feedback: Any = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> ReportInfo:
@@ -113,6 +114,8 @@ def build_report(
 
     ``hazard_raster`` defaults to the run's first hazard raster when it still exists;
     ``zones`` is an optional polygon layer (``path[|layername=X]``) of heritage zones.
+    ``min_severity`` keeps only pages whose worst conflict is at least that severe (the
+    overview still counts every conflict).
     Raises :class:`InputError`/:class:`OutputError` (one line) on bad input and
     :class:`CancelledError` when cancelled; nothing is written then.
     """
@@ -134,6 +137,10 @@ def build_report(
             raise OutputError(f"--png-dir {pd}: is not a folder")
         if not pd.exists() and not pd.parent.is_dir():
             raise OutputError(f"--png-dir {pd}: parent folder {pd.parent} does not exist")
+    try:
+        min_sev = Severity.parse(min_severity) if min_severity else None
+    except ValueError as exc:
+        raise InputError(f"--min-severity: {exc}") from None
     if hazard_raster is not None and not Path(hazard_raster).is_file():
         raise InputError(f"hazard raster {hazard_raster}: file not found")
     if zones is not None and not Path(str(zones).split("|")[0]).is_file():
@@ -156,6 +163,7 @@ def build_report(
         png_dir=Path(png_dir) if png_dir is not None else None,
         title=title or DEFAULT_TITLE,
         dpi=dpi,
+        min_severity=min_sev,
     )
     return run_on_main_thread(job.run)
 
@@ -173,12 +181,15 @@ class _ReportJob:
         self.opts = opts
         self.warnings: list[str] = list(data.warnings)
         self.pages = data.pages(per_conflict=opts["per_conflict"])
+        if opts.get("min_severity") is not None:
+            self.pages = [p for p in self.pages if p.worst.rank >= opts["min_severity"].rank]
 
     def run(self) -> ReportInfo:
         from qgis.core import QgsProject
 
         project = QgsProject()
         layouts: list[Any] = []
+        _remove_stale_parts(self.out)
         tmp = self.out.with_name(f".{self.out.stem}.part-{os.getpid()}-{secrets.token_hex(4)}.pdf")
         try:
             self.layers = _Layers(self.data, project, self.pages, self.opts, self.warnings)
@@ -354,7 +365,7 @@ class _ReportJob:
         counts = d.counts_by_severity()
         features = {s: 0 for s in Severity}
         if not self.opts["per_conflict"]:
-            for p in self.pages:
+            for p in d.pages():  # all features, also when pages are limited by severity
                 features[p.worst] += 1
         sev_rows = [
             [
@@ -456,6 +467,15 @@ class _ReportJob:
             )
         if self.layers.hazard_path:
             run_rows.append(("Map raster", Path(self.layers.hazard_path).name))
+        if self.opts.get("min_severity") is not None:
+            everything = len(d.pages(per_conflict=self.opts["per_conflict"]))
+            run_rows.append(
+                (
+                    "Pages",
+                    f"only {self.opts['min_severity'].value} or worse: {len(self.pages)} of "
+                    f"{everything} {'conflicts' if self.opts['per_conflict'] else 'features'}",
+                )
+            )
         warns = list(d.run.get("warnings", [])) + self.warnings
         run_rows.append(("Warnings", "; ".join(warns) if warns else "none"))
         _set_manual(layout, T.RUN_TABLE, [[_cell(k, bold=True), _cell(v)] for k, v in run_rows])
@@ -494,8 +514,15 @@ class _ReportJob:
             loc.setCrs(L.crs)
             loc.setLayers(L.locator_layers())
             loc.setKeepLayerSet(True)
-            loc.setAtlasDriven(False)
-            loc.zoomToExtent(L.study_extent())
+            if not loc.atlasDriven():
+                loc.zoomToExtent(L.study_extent())
+            loc.setLayerStyleOverrides(L.unlabelled_styles())
+            loc.setKeepLayerStyles(True)
+            stack = loc.overviews()
+            for i in range(stack.size()):
+                ov = stack.overview(i)
+                if ov.linkedMap() is None and fmap is not None:
+                    ov.setLinkedMap(fmap)
         for item_id, layer, flt in (
             (
                 T.FEATURE_CONFLICTS,
@@ -590,6 +617,19 @@ class _ReportJob:
         return out
 
 
+def _remove_stale_parts(out: Path) -> None:
+    """Temporary PDFs of earlier runs that were killed (no cleanup ran) go away."""
+    for f in out.parent.glob(f".{out.stem}.part-*.pdf"):
+        try:
+            pid = int(f.name.split(".part-", 1)[1].split("-", 1)[0])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                f.unlink()
+        except (ValueError, IndexError, PermissionError, OSError):
+            continue
+
+
 def QgsExpressionContextUtils_set(layout: Any, name: str, value: str) -> None:  # noqa: N802
     from qgis.core import QgsExpressionContextUtils
 
@@ -680,41 +720,64 @@ def _multiframe(layout: Any, frame_id: str) -> Any:
     return frame.multiFrame()
 
 
-def _cell(value: Any, *, bg: str | None = None, fg: str | None = None, bold: bool = False) -> Any:
+@dataclass(frozen=True)
+class _Cell:
+    text: str
+    bg: str | None = None
+    fg: str | None = None
+    bold: bool = False
+
+
+def _cell(value: Any, *, bg: str | None = None, fg: str | None = None, bold: bool = False) -> _Cell:
+    return _Cell("" if value is None else str(value), bg, fg, bold)
+
+
+def _set_manual(layout: Any, frame_id: str, rows: list[list[_Cell]]) -> Any:
+    """Fill a manual table in the template's fonts, shrinking them until the rows fit the frame
+    (a run record must never lose its last rows to a short frame)."""
     from qgis.core import QgsTableCell
-
-    c = QgsTableCell("" if value is None else str(value))
-    if bg:
-        from qgis.PyQt.QtGui import QColor
-
-        c.setBackgroundColor(QColor(bg))
-    if fg or bold:
-        c._want = (fg, bold)  # applied in _set_manual on top of the template's text format
-    return c
-
-
-def _set_manual(layout: Any, frame_id: str, rows: list[list[Any]]) -> Any:
-    """Fill a manual table, keeping the template's fonts."""
     from qgis.PyQt.QtGui import QColor
 
     table = _multiframe(layout, frame_id)
+    frame = layout.itemById(frame_id)
     if table is None or not hasattr(table, "setTableContents"):
         return None
-    base = table.contentTextFormat()
-    for row in rows:
-        for c in row:
-            want = getattr(c, "_want", None)
-            if want:
-                fg, bold = want
-                fmt = type(base)(base)
-                if fg:
-                    fmt.setColor(QColor(fg))
-                if bold:
-                    f = fmt.font()
-                    f.setBold(True)
-                    fmt.setFont(f)
-                c.setTextFormat(fmt)
-    table.setTableContents(rows)
+    base, head = table.contentTextFormat(), table.headerTextFormat()
+    size0, hsize0 = base.size(), head.size()
+
+    def fill(scale: float) -> None:
+        fmt0 = type(base)(base)
+        fmt0.setSize(size0 * scale)
+        hfmt = type(head)(head)
+        hfmt.setSize(hsize0 * scale)
+        table.setContentTextFormat(fmt0)
+        table.setHeaderTextFormat(hfmt)
+        contents = []
+        for row in rows:
+            out = []
+            for spec in row:
+                c = QgsTableCell(spec.text)
+                if spec.bg:
+                    c.setBackgroundColor(QColor(spec.bg))
+                if spec.fg or spec.bold:
+                    fmt = type(fmt0)(fmt0)
+                    if spec.fg:
+                        fmt.setColor(QColor(spec.fg))
+                    if spec.bold:
+                        f = fmt.font()
+                        f.setBold(True)
+                        fmt.setFont(f)
+                    c.setTextFormat(fmt)
+                out.append(c)
+            contents.append(out)
+        table.setTableContents(contents)
+        table.recalculateFrameSizes()
+
+    scale = 1.0
+    fill(scale)
+    while frame is not None and scale > 0.62 and table.totalSize().height() > frame.rect().height():
+        scale -= 0.06
+        fill(scale)
     return table
 
 
@@ -789,6 +852,21 @@ class _Layers:
             for x in out
             if x is not None and not (hasattr(x, "featureCount") and x.featureCount() == 0)
         ]
+
+    def unlabelled_styles(self) -> dict[str, str]:
+        """Style overrides without labels, for the small locator map."""
+        from qgis.core import QgsMapLayerStyle
+
+        out = {}
+        for lyr in (self.affected, *self.conflicts):
+            if lyr is None:
+                continue
+            lyr.setLabelsEnabled(False)
+            style = QgsMapLayerStyle()
+            style.readFromLayer(lyr)
+            lyr.setLabelsEnabled(True)
+            out[lyr.id()] = style.xmlData()
+        return out
 
     def study_extent(self) -> Any:
         from qgis.core import QgsRectangle
@@ -906,7 +984,7 @@ class _Layers:
             raise InputError(f"hazard raster {path}: not a raster QGIS can read")
         hdef = self.data.hazard_def(hazard_id) if hazard_id else None
         _style_hazard(lyr, hdef)
-        lyr.setName(f"{hdef.label} ({hdef.unit})" if hdef else f"Hazard: {Path(path).name}")
+        lyr.setName(_wrap(f"{hdef.label}, {hdef.unit}" if hdef else f"Hazard {Path(path).name}"))
         return path, lyr
 
     def _heritage(self) -> Any:
@@ -941,7 +1019,7 @@ class _Layers:
 
         lyr = self._memory(
             "MultiPolygon",
-            "Heritage with conflicts (worst)",
+            "Affected heritage",
             [("heritage_fid", "int"), ("name", "str"), ("worst_severity", "str")],
         )
         worst: dict[int, Severity] = {}
@@ -1267,6 +1345,18 @@ class _Layers:
             )
         self._add(lyr, rows)
         return lyr
+
+
+def _wrap(text: str, width: int = 20) -> str:
+    """Legend titles wrap at "|" (the templates' legend wrap string)."""
+    words, lines, line = text.split(), [], ""
+    for w in words:
+        if line and len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    return "|".join([*lines, line])
 
 
 def _qcolor(hex_color: str) -> Any:

@@ -554,6 +554,9 @@ def build_builtin_layout(
         layout, FEATURE_NORTH, fmap, (map_rect[0] + map_rect[2] - 13, map_rect[1] + 3, 10, 14), 1
     )
     loc = _map(layout, FEATURE_LOCATOR, loc_rect, 1)
+    loc.setAtlasDriven(True)  # the feature in its neighbourhood, ~11 times its size
+    loc.setAtlasScalingMode(loc.AtlasScalingMode.Auto)
+    loc.setAtlasMargin(5.0)
     from qgis.core import QgsLayoutItemMapOverview
 
     ov = QgsLayoutItemMapOverview("location", loc)

@@ -475,3 +475,17 @@ def test_from_a_qgstask_layouts_run_on_the_main_thread(report_sample, tmp_path, 
     assert seen == {"worker": True, "thread": True}
     assert pdf_pages(out) == 1 + len(EXPECTED_PAGES)
     assert progress and max(progress) == pytest.approx(100.0)
+
+
+def test_min_severity_limits_pages_not_the_summary(report_sample, tmp_path, qgis_app):
+    from heritage_planner.layouts.report import build_report
+
+    out = tmp_path / "crit.pdf"
+    info = build_report(report_sample.results, out, min_severity="critical", dpi=72)
+    assert [p["heritage_id"] for p in info.pages] == ["H2"]
+    assert pdf_pages(out) == 2
+    overview = " ".join(pdftotext(out, 1).split())
+    assert "only critical or worse: 1 of 3 features" in overview
+    assert "total 6 3" in overview  # the severity table still counts every conflict and feature
+    with pytest.raises(InputError, match="unknown severity"):
+        build_report(report_sample.results, out, min_severity="dire")
