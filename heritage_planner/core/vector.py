@@ -170,7 +170,7 @@ def _read_arrow(lyr, names: list[str]):  # -> (wkbs, fids, attrs) | None
     for n in names:
         if n not in cols:
             return None
-        parts = []
+        parts: list[Any] = []
         for v in cols[n]:
             if v.dtype.kind in "SOU":
                 data, mask = np.ma.getdata(v), np.ma.getmaskarray(v)

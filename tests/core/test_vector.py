@@ -22,7 +22,9 @@ def test_arrow_path_equals_feature_loop(tmp_path, monkeypatch, driver):
     slow = vector.read_vector(str(path))
     assert fast.fids.tolist() == slow.fids.tolist()
     assert fast.attributes == slow.attributes
-    assert [None if g is None else g.wkb for g in fast.geoms] == [None if g is None else g.wkb for g in slow.geoms]
+    assert [None if g is None else g.wkb for g in fast.geoms] == [
+        None if g is None else g.wkb for g in slow.geoms
+    ]
     if driver != "ESRI Shapefile":  # the test writer stores shapefiles as Latin-1
         assert fast.attributes["sid"][3] == "邱公司"
 
@@ -30,8 +32,12 @@ def test_arrow_path_equals_feature_loop(tmp_path, monkeypatch, driver):
 def test_layer_choice_and_errors(tmp_path):
     p = tmp_path / "two.gpkg"
     write_vector(p, [shapely.Point(0, 0)], {"k": ["a"]}, layer="one")
-    write_vector(p, [shapely.box(0, 0, 1, 1), shapely.box(2, 2, 3, 3)], {"k": ["b", "c"]}, layer="two")
-    with pytest.raises(InputError, match=r"has 2 layers \(one, two\); pick one with .*\|layername=NAME"):
+    write_vector(
+        p, [shapely.box(0, 0, 1, 1), shapely.box(2, 2, 3, 3)], {"k": ["b", "c"]}, layer="two"
+    )
+    with pytest.raises(
+        InputError, match=r"has 2 layers \(one, two\); pick one with .*\|layername=NAME"
+    ):
         vector.read_vector(str(p))
     v = vector.read_vector(f"{p}|layername=two")
     assert v.name == "two" and len(v) == 2 and np.all(v.kinds() == "polygon")
