@@ -256,14 +256,17 @@ class _ReportJob:
                 f"template {self.template}: needs 2 pages (1: overview, 2: page per heritage "
                 f"feature), found {pages.pageCount()}"
             )
-        # keep one page: items of the others go with them
+        # keep one page: items of the others go with them, the kept ones move to page 1
+        kept = [(item, item.pagePositionWithUnits()) for item in pages.itemsOnPage(keep_page)]
         for n in reversed(range(pages.pageCount())):
             if n == keep_page:
                 continue
             for item in pages.itemsOnPage(n):
                 if item.scene() is not None:
                     layout.removeLayoutItem(item)
-            pages.deletePage(n)
+            pages.takePage(pages.page(n))  # deletePage() warns on stderr; this does not
+        for item, pos in kept:
+            item.attemptMove(pos, True, False, 0)
         layout.setName("overview" if keep_page == 0 else "feature pages")
         return layout
 
