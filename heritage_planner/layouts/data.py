@@ -226,8 +226,8 @@ def load_report_data(results: str | Path) -> ReportData:
     except RuntimeError:
         ds = None
     if ds is None or ds.GetDriver().ShortName != "GPKG":
-        with path.open("rb") as f:
-            sqlite = f.read(16) == b"SQLite format 3\x00"
+        with path.open("rb") as fh:
+            sqlite = fh.read(16) == b"SQLite format 3\x00"
         if sqlite:  # GDAL does not open a GeoPackage without any layer
             raise InputError(
                 f"{what}: not a Heritage Planner results file (an empty database, no layers); "
@@ -272,7 +272,7 @@ def load_report_data(results: str | Path) -> ReportData:
             for c in _CONFLICT_COLUMNS
         }
         try:
-            Severity.parse(vals["severity"])
+            Severity.parse(str(vals["severity"]))
         except ValueError:
             raise InputError(
                 f"{what}: conflict {vals['conflict_id']}: unknown severity {vals['severity']!r}"

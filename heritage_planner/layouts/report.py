@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -912,7 +912,7 @@ class _Layers:
         lyr.updateFields()
         return lyr
 
-    def _add(self, lyr: Any, rows: list[tuple[bytes | None, list[Any]]]) -> None:
+    def _add(self, lyr: Any, rows: Sequence[tuple[Any, Sequence[Any]]]) -> None:
         from qgis.core import QgsFeature, QgsGeometry
 
         feats = []
@@ -922,7 +922,7 @@ class _Layers:
                 g = QgsGeometry()
                 g.fromWkb(wkb)
                 f.setGeometry(g)
-            f.setAttributes(attrs)
+            f.setAttributes(list(attrs))
             feats.append(f)
         lyr.dataProvider().addFeatures(feats)
         lyr.updateExtents()
