@@ -105,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
                 continue
             raise
         mod.register(sub)
+        if hasattr(mod, "add_report_options"):  # analyze --report takes the report's options
+            group = a.add_argument_group("report options (with --report)")
+            mod.add_report_options(group)
+            group.add_argument("--zones", metavar="LAYER", help="heritage zones drawn on the maps")
     return p
 
 
