@@ -17,7 +17,8 @@ setup:
 demo: setup translations
 	$(PY) -m heritage_planner demo --out build/demo
 	$(PY) -m heritage_planner report build/demo/results.gpkg --out build/demo/report.pdf \
-	    --zones "build/demo/zones.gpkg" --organisation "George Town World Heritage Incorporated (sample)"
+	    --zones "build/demo/zones.gpkg" --organisation "George Town World Heritage Incorporated (sample)" \
+	    --min-severity high
 	@if [ -f heritage_planner/gui/demo_project.py ]; then $(PY) -m heritage_planner.gui.demo_project build/demo; fi
 
 test: setup translations
