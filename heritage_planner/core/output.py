@@ -9,7 +9,7 @@ import json
 import os
 import secrets
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -210,6 +210,19 @@ def write_results(
 
 def _write_exposure(ds: Any, srs: Any, result: AnalysisResult, cancel: Any) -> None:
     _, ogr, _ = _ogr()
+    fields, rows = exposure_rows(result)
+    _write_layer(ds, LAYER_EXPOSURE, srs, ogr.wkbMultiPolygon, fields, rows, cancel)
+
+
+def _write_site_hazard(ds: Any, srs: Any, result: AnalysisResult, cancel: Any) -> None:
+    _, ogr, _ = _ogr()
+    fields, rows = site_hazard_rows(result)
+    _write_layer(ds, LAYER_SITE_HAZARD, srs, ogr.wkbUnknown, fields, rows, cancel)
+
+
+def exposure_rows(result: AnalysisResult) -> tuple[list[tuple[str, str]], Iterator]:
+    """Fields and (geometry, values) rows of the ``exposure`` layer; every front end that
+    writes exposure (GeoPackage, Processing sinks) uses these columns."""
     class_cols: list[str] = []
     for t in result.exposure:
         for name in t.hazard.class_names:
@@ -233,10 +246,9 @@ def _write_exposure(ds: Any, srs: Any, result: AnalysisResult, cancel: Any) -> N
     ]
     her = result.heritage
 
-    def rows():
+    def rows() -> Iterator:
         for t in result.exposure:
-            s = t.stats
-            names = t.hazard.class_names
+            s, names = t.stats, t.hazard.class_names
             for i in range(len(her.ids)):
                 v = {
                     "heritage_id": her.ids[i],
@@ -257,11 +269,11 @@ def _write_exposure(ds: Any, srs: Any, result: AnalysisResult, cancel: Any) -> N
                     v[f"frac_{name}"] = s.frac_class[i, k]
                 yield her.geoms[i], v
 
-    _write_layer(ds, LAYER_EXPOSURE, srs, ogr.wkbMultiPolygon, fields, rows(), cancel)
+    return fields, rows()
 
 
-def _write_site_hazard(ds: Any, srs: Any, result: AnalysisResult, cancel: Any) -> None:
-    _, ogr, _ = _ogr()
+def site_hazard_rows(result: AnalysisResult) -> tuple[list[tuple[str, str]], Iterator]:
+    """Fields and (geometry, values) rows of the ``site_hazard`` layer."""
     fields = [
         ("site_layer", "str"),
         ("site_id", "str"),
@@ -274,10 +286,9 @@ def _write_site_hazard(ds: Any, srs: Any, result: AnalysisResult, cancel: Any) -
     ]
     by_layer = {s.layer: s for s in result.sites}
 
-    def rows():
+    def rows() -> Iterator:
         for t in result.site_hazard:
-            s = by_layer[t.layer]
-            names = t.hazard.class_names
+            s, names = by_layer[t.layer], t.hazard.class_names
             for i in range(len(s.ids)):
                 yield (
                     s.geoms[i],
@@ -293,7 +304,7 @@ def _write_site_hazard(ds: Any, srs: Any, result: AnalysisResult, cancel: Any) -
                     },
                 )
 
-    _write_layer(ds, LAYER_SITE_HAZARD, srs, ogr.wkbUnknown, fields, rows(), cancel)
+    return fields, rows()
 
 
 def read_table(path: str | Path, name: str) -> list[dict[str, Any]]:

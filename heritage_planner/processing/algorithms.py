@@ -219,6 +219,8 @@ class _Base(QgsProcessingAlgorithm):
     ) -> str | None:
         if not result.exposure and parameters.get(self.EXPOSURE) is None:
             return None
+        from ..core.output import exposure_rows
+
         fields_spec, rows = exposure_rows(result)
         fields = sources.make_fields(fields_spec)
         sink, dest = self.parameterAsSink(
@@ -244,6 +246,8 @@ class _Base(QgsProcessingAlgorithm):
     def write_site_hazard(
         self, parameters: dict, context: Any, result: Any, feedback: Any, wkb_type: int
     ) -> str | None:
+        from ..core.output import site_hazard_rows
+
         fields_spec, rows = site_hazard_rows(result)
         fields = sources.make_fields(fields_spec)
         sink, dest = self.parameterAsSink(
@@ -288,91 +292,6 @@ def sites_wkb_type(layers: list[Any]) -> int:
         if kind == QgsWkbTypes.GeometryType.PolygonGeometry:
             return QgsWkbTypes.Type.MultiPolygon
     return QgsWkbTypes.Type.Point
-
-
-def exposure_rows(result: Any) -> tuple[list[tuple[str, str]], Any]:
-    """Fields and rows of the exposure table (the columns of the results GeoPackage)."""
-    class_cols: list[str] = []
-    for t in result.exposure:
-        for name in t.hazard.class_names:
-            if f"frac_{name}" not in class_cols:
-                class_cols.append(f"frac_{name}")
-    fields = [
-        ("heritage_id", "str"),
-        ("heritage_name", "str"),
-        ("zone", "str"),
-        ("category", "str"),
-        ("hazard", "str"),
-        ("scenario", "str"),
-        ("min", "float"),
-        ("max", "float"),
-        ("mean", "float"),
-        *[(c, "float") for c in class_cols],
-        ("frac_nodata", "float"),
-        ("frac_outside", "float"),
-        ("worst_class", "str"),
-        ("heritage_fid", "int"),
-    ]
-    her = result.heritage
-
-    def rows() -> Any:
-        for t in result.exposure:
-            s, names = t.stats, t.hazard.class_names
-            for i in range(len(her.ids)):
-                v = {
-                    "heritage_id": her.ids[i],
-                    "heritage_name": her.names[i],
-                    "zone": her.zones[i],
-                    "category": her.categories[i],
-                    "hazard": t.input.hazard,
-                    "scenario": t.input.scenario,
-                    "min": s.min[i],
-                    "max": s.max[i],
-                    "mean": s.mean[i],
-                    "frac_nodata": s.frac_nodata[i],
-                    "frac_outside": s.frac_outside[i],
-                    "worst_class": names[s.worst_class[i]] if s.worst_class[i] >= 0 else None,
-                    "heritage_fid": int(her.data.fids[i]),
-                }
-                for k, name in enumerate(names):
-                    v[f"frac_{name}"] = s.frac_class[i, k]
-                yield her.geoms[i], v
-
-    return fields, rows()
-
-
-def site_hazard_rows(result: Any) -> tuple[list[tuple[str, str]], Any]:
-    fields = [
-        ("site_layer", "str"),
-        ("site_id", "str"),
-        ("site_kind", "str"),
-        ("hazard", "str"),
-        ("scenario", "str"),
-        ("value", "float"),
-        ("class", "str"),
-        ("site_fid", "int"),
-    ]
-    by_layer = {s.layer: s for s in result.sites}
-
-    def rows() -> Any:
-        for t in result.site_hazard:
-            s, names = by_layer[t.layer], t.hazard.class_names
-            for i in range(len(s.ids)):
-                yield (
-                    s.geoms[i],
-                    {
-                        "site_layer": s.layer,
-                        "site_id": s.ids[i],
-                        "site_kind": s.kinds[i],
-                        "hazard": t.input.hazard,
-                        "scenario": t.input.scenario,
-                        "value": t.values[i],
-                        "class": names[t.classes[i]] if t.classes[i] >= 0 else None,
-                        "site_fid": int(s.data.fids[i]),
-                    },
-                )
-
-    return fields, rows()
 
 
 class DetectConflictsAlgorithm(_Base):
