@@ -47,8 +47,11 @@ class HeritagePlannerPlugin:
                 Qgis.MessageLevel.Warning,
             )
             return
-        self.provider = HeritagePlannerProvider()
-        QgsApplication.processingRegistry().addProvider(self.provider)
+        provider = HeritagePlannerProvider()
+        # addProvider refuses a second provider with our id (and deletes it): keep and later
+        # remove only the one this plugin really registered
+        if QgsApplication.processingRegistry().addProvider(provider):
+            self.provider = provider
 
     # -------------------------------------------------------------- GUI
     def initGui(self) -> None:  # noqa: N802 - QGIS's name

@@ -17,20 +17,19 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
-    QgsCoordinateReferenceSystem,
     QgsFeatureRequest,
-    QgsGeometry,
     QgsProject,
     QgsRasterFileWriter,
     QgsRasterLayer,
     QgsRasterPipe,
     QgsVectorLayer,
     QgsVectorLayerFeatureSource,
-    QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QDate, QDateTime, QTime, QVariant
 
 from ..core.errors import CancelledError, InputError
+from ..qgis_utils import crs_text  # noqa: F401
+from ..qgis_utils import feature_wkb as _wkb
+from ..qgis_utils import plain as _plain
 from .i18n import tr
 
 
@@ -40,46 +39,6 @@ def layer_file(layer: Any) -> str | None:
         return None
     path = layer.source().split("|")[0]
     return path if os.path.isfile(path) else None
-
-
-def crs_text(crs: QgsCoordinateReferenceSystem) -> str:
-    """What pyproj understands: the auth id when there is one, else WKT2."""
-    if crs.authid() and ":" in crs.authid() and not crs.authid().upper().startswith("USER:"):
-        return crs.authid()
-    return crs.toWkt(QgsCoordinateReferenceSystem.WktVariant.WKT_PREFERRED)
-
-
-def _plain(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, QVariant):
-        return None if value.isNull() else value.value()
-    if isinstance(value, (QDate, QDateTime, QTime)):
-        return (
-            value.toString("yyyy-MM-ddTHH:mm:ss")
-            if isinstance(value, QDateTime)
-            else (
-                value.toString("yyyy-MM-dd")
-                if isinstance(value, QDate)
-                else value.toString("HH:mm:ss")
-            )
-        )
-    if isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
-
-
-def _wkb(geom: QgsGeometry) -> bytes | None:
-    if geom is None or geom.isNull() or geom.isEmpty():
-        return None
-    g = QgsGeometry(geom)
-    if QgsWkbTypes.isCurvedType(g.wkbType()):
-        g.convertToStraightSegment()
-    if QgsWkbTypes.hasM(g.wkbType()):
-        g.get().dropMValue()
-    if QgsWkbTypes.hasZ(g.wkbType()):
-        g.get().dropZValue()
-    return bytes(g.asWkb())
 
 
 @dataclass

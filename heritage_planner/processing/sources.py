@@ -25,19 +25,12 @@ from qgis.core import (
     QgsProcessingFeatureSourceDefinition,
     QgsProcessingUtils,
     QgsProviderRegistry,
-    QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QDate, QDateTime, QTime, QVariant
+from qgis.PyQt.QtCore import QVariant
+
+from ..qgis_utils import crs_text, feature_wkb, plain  # noqa: F401 (shared adapters)
 
 _QTYPES = {"str": QVariant.String, "float": QVariant.Double, "int": QVariant.LongLong}
-
-
-def crs_text(crs: QgsCoordinateReferenceSystem) -> str:
-    """What pyproj understands: the auth id when there is one, else WKT2."""
-    auth = crs.authid()
-    if auth and ":" in auth and not auth.upper().startswith("USER:"):
-        return auth
-    return crs.toWkt(QgsCoordinateReferenceSystem.WktVariant.WKT_PREFERRED)
 
 
 def qgis_crs(crs: Any) -> QgsCoordinateReferenceSystem:
@@ -46,37 +39,6 @@ def qgis_crs(crs: Any) -> QgsCoordinateReferenceSystem:
     if epsg:
         return QgsCoordinateReferenceSystem(f"EPSG:{epsg}")
     return QgsCoordinateReferenceSystem.fromWkt(crs.to_wkt())
-
-
-def plain(value: Any) -> Any:
-    """A QGIS attribute value as a plain Python value (NULL -> None)."""
-    if value is None:
-        return None
-    if isinstance(value, QVariant):
-        return None if value.isNull() else value.value()
-    if isinstance(value, QDateTime):
-        return value.toString("yyyy-MM-ddTHH:mm:ss")
-    if isinstance(value, QDate):
-        return value.toString("yyyy-MM-dd")
-    if isinstance(value, QTime):
-        return value.toString("HH:mm:ss")
-    if isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
-
-
-def feature_wkb(geom: QgsGeometry) -> bytes | None:
-    """2D, linear WKB of a QGIS geometry (None for null/empty)."""
-    if geom is None or geom.isNull() or geom.isEmpty():
-        return None
-    g = QgsGeometry(geom)
-    if QgsWkbTypes.isCurvedType(g.wkbType()):
-        g.convertToStraightSegment()
-    if QgsWkbTypes.hasM(g.wkbType()):
-        g.get().dropMValue()
-    if QgsWkbTypes.hasZ(g.wkbType()):
-        g.get().dropZValue()
-    return bytes(g.asWkb())
 
 
 def layer_label(layer: QgsMapLayer | None, fallback: str) -> tuple[str, str | None]:
