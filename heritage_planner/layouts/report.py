@@ -559,6 +559,8 @@ class _ReportJob:
                 cid = QgsLayoutTableColumn()
                 cid.setAttribute('"conflict_id"')
                 table.setSortColumns([rank, cid])
+                table.setMaximumNumberOfFeatures(MAX_FEATURE_ROWS)
+                _add_more_rows_note(layout, table)
         self._add_search_text(layout, '[% "title" %]')
 
     # ---- export
@@ -618,6 +620,41 @@ class _ReportJob:
         finally:
             atlas.endRender()
         return out
+
+
+#: conflicts listed on a feature page; more would not fit the frame, so the page says how many
+#: were left out instead of dropping rows silently
+MAX_FEATURE_ROWS = 10
+MORE_ROWS_ID = "hp_feature_conflicts_more"
+
+
+def _add_more_rows_note(layout: Any, table: Any) -> None:
+    """A line at the foot of the feature's conflicts table when it has more than fit."""
+    from qgis.core import QgsLayoutItemLabel, QgsLayoutPoint, QgsLayoutSize, QgsUnitTypes
+    from qgis.PyQt.QtGui import QFont
+
+    if layout.itemById(MORE_ROWS_ID) is not None or table.frameCount() == 0:
+        return
+    frame = table.frame(0)
+    mm = QgsUnitTypes.LayoutUnit.LayoutMillimeters
+    x, y = frame.positionWithUnits().x(), frame.positionWithUnits().y()
+    w, h = frame.sizeWithUnits().width(), frame.sizeWithUnits().height()
+    n = MAX_FEATURE_ROWS
+    label = QgsLayoutItemLabel(layout)
+    label.setId(MORE_ROWS_ID)
+    label.setText(
+        "[% CASE WHEN attribute(@atlas_feature, 'n_conflicts') > "
+        f"{n} THEN 'Only the {n} most severe of ' || attribute(@atlas_feature, 'n_conflicts') "
+        "|| ' conflicts are listed here; all of them are in the conflicts layer of the results "
+        "and on the map.' ELSE '' END %]"
+    )
+    font = QFont("Noto Sans")
+    font.setPointSizeF(7.5)
+    font.setItalic(True)
+    label.setFont(font)
+    layout.addLayoutItem(label)
+    label.attemptMove(QgsLayoutPoint(x, y + h - 8.0, mm))
+    label.attemptResize(QgsLayoutSize(w, 8.0, mm))
 
 
 def _remove_stale_parts(out: Path) -> None:

@@ -72,3 +72,47 @@ def test_analyze_with_report_options(tmp_path):
     assert "842 x 1191" in info  # A3 portrait, in points
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "MBPP Heritage Unit" in text and "Khoo Kongsi" in text
+
+
+def test_feature_with_many_conflicts_says_how_many_are_listed(tmp_path):
+    from heritage_planner.layouts.report import MAX_FEATURE_ROWS
+
+    n = MAX_FEATURE_ROWS + 8
+    write_vector(
+        tmp_path / "her.gpkg",
+        [shapely.box(0, 0, 40, 40)],
+        {"hid": ["A"], "name": ["Cheong Fatt Tze Mansion"], "zone": ["core"], "category": ["I"]},
+    )
+    xs = np.linspace(2, 38, n)
+    write_vector(
+        tmp_path / "sites.gpkg",
+        [shapely.Point(x, 20) for x in xs],
+        {"sid": [f"P{i:02d}" for i in range(n)], "kind": ["smart_pole"] * n},
+    )
+    pdf = tmp_path / "r.pdf"
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "heritage_planner",
+            "analyze",
+            "--heritage",
+            str(tmp_path / "her.gpkg"),
+            "--sites",
+            str(tmp_path / "sites.gpkg"),
+            "--out",
+            str(tmp_path / "out.gpkg"),
+            "--report",
+            str(pdf),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=600,
+    )
+    assert r.returncode == 0, r.stderr
+    page2 = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True, text=True
+    ).stdout
+    flat = " ".join(page2.replace("\ufb02", "fl").replace("\ufb01", "fi").split())
+    assert f"Only the {MAX_FEATURE_ROWS} most severe of {n} conflicts are listed here" in flat
