@@ -137,7 +137,8 @@ def install_deps(target: Path) -> None:
             "--quiet",
             "--upgrade",
             "--no-deps",
-            "--only-binary=:all:",
+            # built against the system GEOS, the one QGIS links (see .ci/requirements.txt)
+            "--no-binary=shapely,exactextract",
             "--target",
             str(target),
             "-c",
@@ -145,9 +146,17 @@ def install_deps(target: Path) -> None:
             *specs,
         ]
         say("pip install --target " + str(target) + " " + " ".join(specs))
-        res = subprocess.run(cmd)
+        env = dict(os.environ)
+        env.setdefault(
+            "SKBUILD_CMAKE_ARGS",
+            "-DBUILD_CLI=NO;-DBUILD_TEST=NO;-DBUILD_DOC=NO;-DBUILD_BENCHMARKS=NO",
+        )
+        res = subprocess.run(cmd, env=env)
         if res.returncode != 0:
-            fail("pip could not install " + " ".join(specs) + " (network? see above)")
+            fail(
+                "pip could not build " + " ".join(specs) + " against the system GEOS "
+                "(needs: apt-get install libgeos-dev cmake g++ python3-dev; network? see above)"
+            )
     finally:
         os.unlink(constraints)
     check = probe(

@@ -810,10 +810,9 @@ class HeritagePlannerDock(QgsDockWidget):
         if src.isValid() and dest.isValid() and src != dest:
             geom.transform(QgsCoordinateTransform(src, dest, self.project))
         rect = geom.boundingBox()
-        pad = max(rect.width(), rect.height()) * 0.6
-        if pad == 0:
-            pad = 0.0004 if dest.isGeographic() else 40.0
-        rect.grow(pad)
+        # some street-level context around even a 1 m cabinet: at least ~30 m each side
+        context = 0.0003 if dest.isGeographic() else 30.0
+        rect.grow(max(max(rect.width(), rect.height()) * 0.6, context))
         canvas.setExtent(rect)
         canvas.refresh()
         canvas.flashGeometries([geom], dest)
