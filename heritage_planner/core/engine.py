@@ -20,7 +20,7 @@ from .errors import CancelledError, InputError, RulesError
 from .exposure import ExposureStats, polygon_exposure
 from .geo import choose_analysis_crs, reproject
 from .ids import conflict_id, file_sha256
-from .raster import HazardInput, RasterInfo, raster_info
+from .raster import HazardInput, RasterInfo, RasterReader, raster_info
 from .rules import HazardDef, Rule, RuleSet, load_rules
 from .site_hazard import site_values
 from .siting import pairs_within
@@ -322,36 +322,38 @@ def run_analysis(
             f"rules {rules.source}: no rules; only exposure and site hazard are computed"
         )
 
-    # exposure: heritage polygons x hazard rasters
+    # per hazard raster, one open reader (and block cache) for exposure and site hazard
     exposure: list[ExposureTable] = []
+    site_hazard: list[SiteHazardTable] = []
     nh = max(len(request.hazards), 1)
+    span = 0.85 / nh
     for k, h in enumerate(request.hazards):
         info = infos[h.tag]
-        sub = prog.stage(0.02 + 0.55 * k / nh, 0.55 / nh, f"exposure to {h.tag}")
-        g = reproject(her_data.geoms, her_data.crs, info.crs)
-        stats = polygon_exposure(
-            h.path, info, g, rules.hazards[h.hazard], progress=sub, is_cancelled=is_cancelled
-        )
-        exposure.append(ExposureTable(rules.hazards[h.hazard], h, stats))
-        outside = np.nan_to_num(stats.frac_outside, nan=0.0)
-        if n_her and (outside >= 1.0).all():
-            warnings.append(f"hazard raster {h.tag}: does not overlap any heritage feature")
-
-    # site hazard: sites x hazard rasters
-    site_hazard: list[SiteHazardTable] = []
-    total = max(len(sites) * len(request.hazards), 1)
-    step = 0
-    for s in sites:
-        for h in request.hazards:
-            info = infos[h.tag]
-            sub = prog.stage(
-                0.57 + 0.3 * step / total, 0.3 / total, f"site hazard {s.layer} × {h.tag}"
+        hz = rules.hazards[h.hazard]
+        base = 0.02 + span * k
+        with RasterReader(h.path, info) as reader:
+            sub = prog.stage(base, span * 0.65, f"exposure to {h.tag}")
+            g = reproject(her_data.geoms, her_data.crs, info.crs)
+            stats = polygon_exposure(
+                h.path, info, g, hz, progress=sub, is_cancelled=is_cancelled, reader=reader
             )
-            step += 1
-            g = reproject(s.data.geoms, s.data.crs, info.crs)
-            vals = site_values(h.path, info, g, progress=sub, is_cancelled=is_cancelled)
-            hz = rules.hazards[h.hazard]
-            site_hazard.append(SiteHazardTable(s.layer, h, hz, vals, hz.classify(vals)))
+            exposure.append(ExposureTable(hz, h, stats))
+            outside = np.nan_to_num(stats.frac_outside, nan=0.0)
+            if n_her and (outside >= 1.0).all():
+                warnings.append(f"hazard raster {h.tag}: does not overlap any heritage feature")
+            for j, s in enumerate(sites):
+                share = span * 0.35 / max(len(sites), 1)
+                sub = prog.stage(
+                    base + span * 0.65 + share * j, share, f"site hazard {s.layer} × {h.tag}"
+                )
+                g = reproject(s.data.geoms, s.data.crs, info.crs)
+                vals = site_values(
+                    h.path, info, g, progress=sub, is_cancelled=is_cancelled, reader=reader
+                )
+                site_hazard.append(SiteHazardTable(s.layer, h, hz, vals, hz.classify(vals)))
+    # site-hazard tables in the order sites x hazards (layer by layer)
+    order = {s.layer: i for i, s in enumerate(sites)}
+    site_hazard.sort(key=lambda t: order[t.layer])
 
     prog.stage(0.87, 0.1, "checking siting rules")
     conflicts: list[Conflict] = []

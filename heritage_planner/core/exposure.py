@@ -8,15 +8,17 @@ parts included, so that all fractions sum to 1.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
 from pyproj import Geod
 
 from .errors import CancelledError
-from .raster import BlockCache, RasterInfo, ellipsoid_cell_areas, open_raster
+from .raster import RasterInfo, RasterReader, ellipsoid_cell_areas
 from .rules import HazardDef
 from .threads import python_thread
 
@@ -61,23 +63,22 @@ def _ee():
     return exact_extract, Feature, FeatureSource, RasterioRasterSource
 
 
-def _make_sources(ds, info: RasterInfo, geoms: np.ndarray, idx: np.ndarray):
+def _make_sources(reader: RasterReader, geoms: np.ndarray, idx: np.ndarray):
     _, Feature, FeatureSource, RasterioRasterSource = _ee()
 
     class NanRaster(RasterioRasterSource):  # type: ignore[misc,valid-type]
         """Band 1 as float64 with nodata as NaN, so nodata cells can be counted."""
 
         def __init__(self) -> None:
-            super().__init__(ds, 1)
+            super().__init__(reader.ds, 1)
             self.isfloat = True
             self.scaled = False
-            self.blocks = BlockCache(ds, info)
 
         def nodata_value(self):
             return None
 
         def read_window(self, x0, y0, nx, ny):
-            return self.blocks.read(y0, x0, ny, nx)
+            return reader.read(y0, x0, ny, nx)
 
     class WkbFeature(Feature):  # type: ignore[misc,valid-type]
         def __init__(self, i: int = -1, wkb: bytes | None = None) -> None:
@@ -116,18 +117,18 @@ def _make_sources(ds, info: RasterInfo, geoms: np.ndarray, idx: np.ndarray):
                 yield WkbFeature(int(i), w)
 
         def srs_wkt(self):
-            return info.crs.to_wkt()
+            return reader.info.crs.to_wkt()
 
     return NanRaster(), WkbSource()
 
 
 def coverage_chunk(
-    ds, info: RasterInfo, geoms: np.ndarray, idx: np.ndarray
+    reader: RasterReader, geoms: np.ndarray, idx: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every cell touched by the polygons ``geoms[idx]`` as flat arrays: (owner index,
     coverage, value (NaN for nodata), cell area)."""
     owners, covs, vals, areas = [], [], [], []
-    for i, cov, val, area in coverage_cells(ds, info, geoms, idx):
+    for i, cov, val, area in coverage_cells(reader, geoms, idx):
         owners.append(np.full(len(cov), i, dtype="int64"))
         covs.append(cov)
         vals.append(val)
@@ -139,12 +140,13 @@ def coverage_chunk(
 
 
 def coverage_cells(
-    ds, info: RasterInfo, geoms: np.ndarray, idx: np.ndarray
+    reader: RasterReader, geoms: np.ndarray, idx: np.ndarray
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
     """For each polygon ``geoms[i]``, i in ``idx``: (i, coverage, value, cell area) of every
     cell it touches (value NaN for nodata)."""
     exact_extract = _ee()[0]
-    rast, vec = _make_sources(ds, info, geoms, idx)
+    info = reader.info
+    rast, vec = _make_sources(reader, geoms, idx)
     ops = ["cv=coverage(default_value=nan)", "v=values(default_value=nan)"]
     if info.is_geographic:
         ops.append("cy=center_y(default_value=nan)")
@@ -223,8 +225,10 @@ def polygon_exposure(
     *,
     progress: ProgressFn | None = None,
     is_cancelled: CancelFn | None = None,
+    reader: RasterReader | None = None,
 ) -> ExposureStats:
-    """Exposure statistics of polygons ``geoms`` (already in the raster's CRS)."""
+    """Exposure statistics of polygons ``geoms`` (already in the raster's CRS); ``reader``
+    shares an open raster and its block cache with other analyses of the same run."""
     n, k = len(geoms), len(hazard.classes)
     acc = _Accumulator(n, k)
     ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
@@ -239,16 +243,21 @@ def polygon_exposure(
     order = spatial_order(pieces)
     chunks = budget_chunks(info, pieces, order)
     done = 0
-    with open_raster(raster_path) as ds:
+    with _reader(raster_path, info, reader) as rr:
         for idx in chunks:
             if is_cancelled is not None and is_cancelled():
                 raise CancelledError()
-            j, cov, val, area = coverage_chunk(ds, info, pieces, idx)
+            j, cov, val, area = coverage_chunk(rr, pieces, idx)
             acc.add(owner[j], cov, val, area, hazard)
             done += len(idx)
             if progress is not None:
                 progress(min(1.0, done / max(len(order), 1)))
     return acc.finish(ok, outside)
+
+
+def _reader(path: str, info: RasterInfo, reader: RasterReader | None) -> Any:
+    """The caller's reader (left open), or a new one closed after use."""
+    return contextlib.nullcontext(reader) if reader is not None else RasterReader(path, info)
 
 
 #: cells (bounding-box estimate) handed to exactextract per call; with TILE this bounds memory
@@ -300,7 +309,8 @@ def split_large(info: RasterInfo, geoms: np.ndarray) -> tuple[np.ndarray, np.nda
         cx, cy = np.meshgrid(xs[:-1], ys[:-1])
         cx1, cy1 = np.meshgrid(xs[1:], ys[1:])
         tiles = shapely.box(cx.ravel(), cy.ravel(), cx1.ravel(), cy1.ravel())
-        parts = shapely.intersection(geoms[i], tiles)
+        with np.errstate(invalid="ignore"):  # see site_hazard._lines
+            parts = shapely.intersection(geoms[i], tiles)
         parts = parts[~shapely.is_empty(parts) & (shapely.area(parts) > 0)]
         pieces.append(parts)
         owners.append(np.full(len(parts), i))

@@ -148,6 +148,10 @@ class BlockCache:
         self.max_blocks = max(4, max_bytes // (block * block * 8))
         self.cache: dict[tuple[int, int], np.ndarray] = {}
 
+    def block_at(self, br: int, bc: int) -> np.ndarray:
+        """Block (``br``, ``bc``) of the cache's grid (``block`` x ``block`` cells)."""
+        return self._block(br, bc)
+
     def _block(self, br: int, bc: int) -> np.ndarray:
         key = (br, bc)
         arr = self.cache.pop(key, None)
@@ -191,15 +195,39 @@ def cell_index(info: RasterInfo, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarr
     return row, col
 
 
-def sample_cells(ds, info: RasterInfo, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Values at (row, col) pairs, reading each touched block once; off-raster gives NaN."""
+class RasterReader:
+    """An open hazard raster and its block cache, shared by every analysis of one run."""
+
+    def __init__(self, path: str, info: RasterInfo) -> None:
+        self.path, self.info = path, info
+        self.ds = open_raster(path)
+        self.cache = BlockCache(self.ds, info)
+
+    def read(self, row0: int, col0: int, nrows: int, ncols: int) -> np.ndarray:
+        return self.cache.read(row0, col0, nrows, ncols)
+
+    def close(self) -> None:
+        self.cache.cache.clear()
+        self.ds.close()
+
+    def __enter__(self) -> RasterReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def sample_cells(reader: RasterReader, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Values at (row, col) pairs, taking each touched block once from the reader's cache;
+    off-raster gives NaN."""
+    info = reader.info
     rows = np.asarray(rows, dtype="int64")
     cols = np.asarray(cols, dtype="int64")
     out = np.full(rows.shape, np.nan)
     inside = (rows >= 0) & (rows < info.height) & (cols >= 0) & (cols < info.width)
     if not inside.any():
         return out
-    bh, bw = info.block_shape
+    bh = bw = reader.cache.block
     idx = np.flatnonzero(inside)
     br, bc = rows[idx] // bh, cols[idx] // bw
     key = br * (info.width // bw + 1) + bc
@@ -209,7 +237,7 @@ def sample_cells(ds, info: RasterInfo, rows: np.ndarray, cols: np.ndarray) -> np
     ends = np.r_[starts[1:], len(key)]
     for s, e in zip(starts, ends, strict=True):
         r0, c0 = int(br[s] * bh), int(bc[s] * bw)
-        block = read_window_float(ds, r0, c0, min(bh, info.height - r0), min(bw, info.width - c0))
+        block = reader.cache.block_at(int(br[s]), int(bc[s]))
         sel = idx[s:e]
         out[sel] = block[rows[sel] - r0, cols[sel] - c0]
     return out

@@ -34,7 +34,8 @@ def to_crs(geom, src, dst):
 def exposure(poly, path, classes_max):
     """Per-class fractions etc. of ``poly`` (in the raster CRS) by cell-by-cell intersection."""
     boxes, vals, extent, crs = cell_boxes(path)
-    inter = shapely.intersection(poly, boxes)
+    with np.errstate(invalid="ignore"):  # GEOS leaves the FPU flag set; harmless
+        inter = shapely.intersection(poly, boxes)
     if crs.is_geographic:
         geod = Geod(ellps="WGS84")
         area_of = lambda g: abs(geod.geometry_area_perimeter(g)[0]) if not g.is_empty else 0.0  # noqa: E731
@@ -74,7 +75,8 @@ def site_value(geom, path):
                     v = vals[row * ds.width + col]
                     best = np.fmax(best, v)
         return best
-    inter = shapely.intersection(geom, boxes)
+    with np.errstate(invalid="ignore"):
+        inter = shapely.intersection(geom, boxes)
     size = (
         shapely.length(inter)
         if geom.geom_type in ("LineString", "MultiLineString")
