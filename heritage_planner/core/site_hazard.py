@@ -14,10 +14,7 @@ from .exposure import CancelFn, ProgressFn, _reader, coverage_cells, spatial_ord
 from .raster import RasterInfo, RasterReader, cell_index, sample_cells
 from .threads import python_thread
 
-#: lines are cut into pieces at most this many cells long, so each piece's candidate window
-#: is at most PIECE_CELLS² cells
-PIECE_CELLS = 32
-#: candidate (piece, cell) pairs tested per vectorised call
+#: grid crossings handled per vectorised step of the line walk (bounds memory)
 PAIR_CHUNK = 500_000
 
 
@@ -81,52 +78,79 @@ def _lines(
     out: np.ndarray,
     is_cancelled: CancelFn | None,
 ) -> None:
+    """Maximum over the cells each line passes through, by an exact grid walk of every
+    segment (vectorised over all segments; no geometry operation per cell)."""
     info = ds.info
     a, _, c, _, e, f = info.transform
-    dx, dy = abs(a), abs(e)
-    # split every line into short straight pieces (vectorised)
-    seg_len = PIECE_CELLS * min(dx, dy)
-    dense = shapely.segmentize(geoms[idx], seg_len)
-    parts, part_of = shapely.get_parts(dense, return_index=True)
+    parts, part_of = shapely.get_parts(geoms[idx], return_index=True)
     coords, ring = shapely.get_coordinates(parts, return_index=True)
     same = ring[1:] == ring[:-1]
-    p0, p1 = coords[:-1][same], coords[1:][same]
+    # segments in cell units: u grows with columns, v with rows
+    u0 = (coords[:-1, 0][same] - c) / a
+    v0 = (coords[:-1, 1][same] - f) / e
+    u1 = (coords[1:, 0][same] - c) / a
+    v1 = (coords[1:, 1][same] - f) / e
     owner = idx[part_of[ring[:-1][same]]]
-    pieces = shapely.linestrings(np.stack([p0, p1], axis=1))
-    b = shapely.bounds(pieces)
-    r0, c0 = cell_index(info, b[:, 0], b[:, 3])
-    r1, c1 = cell_index(info, b[:, 2], b[:, 1])
-    r0, r1 = np.minimum(r0, r1), np.maximum(r0, r1)
-    c0, c1 = np.minimum(c0, c1), np.maximum(c0, c1)
-    r0, c0 = np.clip(r0, 0, info.height - 1), np.clip(c0, 0, info.width - 1)
-    r1, c1 = np.clip(r1, -1, info.height - 1), np.clip(c1, -1, info.width - 1)
-    nr, nc = np.maximum(r1 - r0 + 1, 0), np.maximum(c1 - c0 + 1, 0)
-    counts = nr * nc
-    # candidate (piece, cell) pairs, generated and tested in bounded chunks
+    keep = (u0 != u1) | (v0 != v1)  # zero-length segments pass through nothing
+    u0, v0, u1, v1, owner = u0[keep], v0[keep], u1[keep], v1[keep], owner[keep]
+    # grid lines each segment crosses (parameters t in (0, 1)), plus both ends
+    nu = np.maximum(np.ceil(np.maximum(u0, u1)) - np.floor(np.minimum(u0, u1)) - 1, 0)
+    nv = np.maximum(np.ceil(np.maximum(v0, v1)) - np.floor(np.minimum(v0, v1)) - 1, 0)
+    counts = (nu + nv + 2).astype("int64")
     bounds = np.r_[0, np.cumsum(counts)]
     start = 0
-    while start < len(pieces):
+    while start < len(u0):
         if is_cancelled is not None and is_cancelled():
             raise CancelledError()
-        stop = int(np.searchsorted(bounds, bounds[start] + PAIR_CHUNK, side="right"))
-        stop = max(stop - 1, start + 1)
+        stop = int(np.searchsorted(bounds, bounds[start] + PAIR_CHUNK, side="right")) - 1
+        stop = min(max(stop, start + 1), len(u0))
         sl = slice(start, stop)
-        cnt = counts[sl]
-        tot = int(cnt.sum())
-        if tot:
-            pid = np.repeat(np.arange(start, stop), cnt)
-            local = np.arange(tot) - np.repeat(np.r_[0, np.cumsum(cnt)[:-1]], cnt)
-            rr = r0[pid] + local // nc[pid]
-            cc = c0[pid] + local % nc[pid]
-            x0 = c + cc * a
-            y0 = f + rr * e
-            cells = shapely.box(x0, y0, x0 + a, y0 + e)
-            # GEOS leaves the FPU's invalid flag set on some degenerate overlays (harmless:
-            # the lengths are right, the brute-force test checks them); numpy would warn
-            with np.errstate(invalid="ignore"):
-                hit = shapely.length(shapely.intersection(pieces[pid], cells)) > 0
-            rr, cc, own = rr[hit], cc[hit], owner[pid[hit]]
-            vals = sample_cells(ds, rr, cc)
-            ok = ~np.isnan(vals)
-            np.fmax.at(out, own[ok], vals[ok])
+        rows, cols, own = _walk(u0[sl], v0[sl], u1[sl], v1[sl], nu[sl], nv[sl], owner[sl])
+        vals = sample_cells(ds, rows, cols)
+        ok = ~np.isnan(vals)
+        np.fmax.at(out, own[ok], vals[ok])
         start = stop
+
+
+def _walk(u0, v0, u1, v1, nu, nv, owner):  # noqa: ANN001, ANN202 - arrays
+    """(row, col, owner) of every cell the segments have length in."""
+    n = len(u0)
+    seg = np.arange(n)
+    nu_i, nv_i = nu.astype("int64"), nv.astype("int64")
+    # t of the crossings of vertical grid lines k (k between the ends, exclusive)
+    su = np.repeat(seg, nu_i)
+    ku = (
+        np.floor(np.minimum(u0, u1))[su]
+        + 1
+        + (np.arange(len(su)) - np.repeat(np.cumsum(nu_i) - nu_i, nu_i))
+    )
+    tu = (ku - u0[su]) / (u1[su] - u0[su])
+    sv = np.repeat(seg, nv_i)
+    kv = (
+        np.floor(np.minimum(v0, v1))[sv]
+        + 1
+        + (np.arange(len(sv)) - np.repeat(np.cumsum(nv_i) - nv_i, nv_i))
+    )
+    tv = (kv - v0[sv]) / (v1[sv] - v0[sv])
+    s_all = np.concatenate([seg, seg, su, sv])
+    t_all = np.concatenate([np.zeros(n), np.ones(n), tu, tv])
+    ok = (t_all >= 0) & (t_all <= 1)
+    s_all, t_all = s_all[ok], t_all[ok]
+    order = np.lexsort((t_all, s_all))
+    s_all, t_all = s_all[order], t_all[order]
+    # the middle of each stretch between consecutive crossings lies inside one cell
+    nxt = np.r_[s_all[1:] == s_all[:-1], False]
+    i = np.flatnonzero(nxt & (np.r_[t_all[1:], 0.0] > t_all))
+    sm = s_all[i]
+    tm = (t_all[i] + t_all[i + 1]) / 2
+    um = u0[sm] + tm * (u1[sm] - u0[sm])
+    vm = v0[sm] + tm * (v1[sm] - v0[sm])
+    rows, cols = np.floor(vm).astype("int64"), np.floor(um).astype("int64")
+    own = owner[sm]
+    # a stretch running exactly along a grid line has length in the cells on both sides
+    on_u = (u0[sm] == u1[sm]) & (um == np.floor(um))
+    on_v = (v0[sm] == v1[sm]) & (vm == np.floor(vm))
+    rows = np.concatenate([rows, rows[on_u], rows[on_v] - 1])
+    cols = np.concatenate([cols, cols[on_u] - 1, cols[on_v]])
+    own = np.concatenate([own, own[on_u], own[on_v]])
+    return rows, cols, own

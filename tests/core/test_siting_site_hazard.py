@@ -79,11 +79,15 @@ def test_site_values_hand_checked(raster_factory):
             shapely.box(19, 19, 21, 21),  # covers 4 cells: 0.3, 0.7, nodata, 0.1
             shapely.MultiPoint([(5, 5), (5, 15)]),  # 0.1 and 1.5
             None,
+            shapely.LineString([(0, 10), (30, 10)]),  # along the row 1/2 edge: both rows -> 1.5
+            shapely.LineString([(20, 25), (20, 29)]),  # along the col 1/2 edge in row 0 -> 0.7
+            shapely.LineString([(-50, 5), (5, 5)]),  # mostly off the raster -> 0.1
+            shapely.LineString([(5, 5), (5, 5)]),  # zero length: passes through nothing
         ],
         dtype=object,
     )
     v = site_values(str(path), info, geoms)
-    expect = [0.3, np.nan, np.nan, np.nan, 0.7, 0.1, 0.7, 1.5, np.nan]
+    expect = [0.3, np.nan, np.nan, np.nan, 0.7, 0.1, 0.7, 1.5, np.nan, 1.5, 0.7, 0.1, np.nan]
     np.testing.assert_allclose(v, expect, rtol=1e-6)
 
 
@@ -95,6 +99,13 @@ def test_site_values_match_brute_force(raster_factory):
     info = raster_info(str(path))
     sites = _random_sites(rng, 150, -20, 720)
     sites.append(shapely.LineString([(1, 599), (699, 3)]))  # long diagonal across many blocks
+    # lines exactly on grid lines, and through grid corners
+    sites += [
+        shapely.LineString([(0, 300), (700, 300)]),
+        shapely.LineString([(250, 0), (250, 600)]),
+        shapely.LineString([(100, 100), (400, 400)]),
+        shapely.LineString([(30, 50), (30, 50.5), (90, 50.5)]),
+    ]
     v = site_values(str(path), info, np.array(sites, dtype=object))
     for i, g in enumerate(sites):
         o = oracle_site_value(g, path)
