@@ -127,16 +127,23 @@ def coverage_chunk(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every cell touched by the polygons ``geoms[idx]`` as flat arrays: (owner index,
     coverage, value (NaN for nodata), cell area)."""
-    owners, covs, vals, areas = [], [], [], []
+    ids, sizes, covs, vals, areas = [], [], [], [], []
     for i, cov, val, area in coverage_cells(reader, geoms, idx):
-        owners.append(np.full(len(cov), i, dtype="int64"))
+        ids.append(i)
+        sizes.append(len(cov))
         covs.append(cov)
         vals.append(val)
         areas.append(area)
-    if not owners:
+    if not ids:
         z = np.zeros(0)
         return np.zeros(0, dtype="int64"), z, z, z
-    return np.concatenate(owners), np.concatenate(covs), np.concatenate(vals), np.concatenate(areas)
+    owner = np.repeat(np.asarray(ids, dtype="int64"), sizes)
+    cov_all = np.concatenate(covs)
+    if reader.info.is_geographic:
+        area_all = np.concatenate(areas)
+    else:
+        area_all = np.full(len(cov_all), reader.info.res[0] * reader.info.res[1])
+    return owner, cov_all, np.concatenate(vals), area_all
 
 
 def coverage_cells(
@@ -150,10 +157,10 @@ def coverage_cells(
     ops = ["cv=coverage(default_value=nan)", "v=values(default_value=nan)"]
     if info.is_geographic:
         ops.append("cy=center_y(default_value=nan)")
-    res = exact_extract(rast, vec, ops, include_cols=["idx"], output="geojson")
+    writer = _property_writer()
+    exact_extract(rast, vec, ops, include_cols=["idx"], output=writer)
     cell = info.res[0] * info.res[1]
-    for feat in res:
-        p = feat["properties"]
+    for p in writer.rows:
         cov = np.asarray(p["cv"], dtype="float64")
         val = np.asarray(p["v"], dtype="float64")
         if info.is_geographic:
@@ -161,6 +168,31 @@ def coverage_cells(
         else:
             area = np.broadcast_to(cell, cov.shape)
         yield int(p["idx"]), cov, val, area
+
+
+def _property_writer() -> Any:
+    """An exactextract writer that keeps each feature's results as a plain dict (its
+    GeoJSON writer's extra passes over every feature are not needed here)."""
+    from exactextract.feature import JSONFeature
+    from exactextract.writer import Writer
+
+    class PropertyWriter(Writer):  # type: ignore[misc,valid-type]
+        def __init__(self) -> None:
+            super().__init__()
+            self.rows: list[dict] = []
+
+        def add_operation(self, op: Any) -> None:
+            pass
+
+        def write(self, feature: Any) -> None:
+            f = JSONFeature()
+            feature.copy_to(f)
+            self.rows.append(f.feature["properties"])
+
+        def features(self) -> list[dict]:
+            return self.rows
+
+    return PropertyWriter()
 
 
 def outside_areas(info: RasterInfo, geoms: np.ndarray) -> np.ndarray:
