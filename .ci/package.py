@@ -105,6 +105,7 @@ def build(out: Path) -> Path:
         size = tmp.stat().st_size
         if size >= MAX_BYTES:
             fail(f"{out}: {size / 1e6:.1f} MB, over the 25 MB plugins.qgis.org limit")
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a package is for sharing
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
