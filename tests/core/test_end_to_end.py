@@ -298,6 +298,7 @@ def test_outputs_and_stable_ids(case, tmp_path):
         if e["role"] != "sites" or "sha256" in e
     )
     assert info["versions"]["shapely"].startswith("2.")
+    assert info["started"] <= info["finished"] and info["elapsed_s"] >= 0
 
 
 def test_ids_do_not_depend_on_feature_order(case, tmp_path):
