@@ -609,7 +609,7 @@ def _run_info(
         "analysis_crs": analysis_crs.to_string(),
         "versions": versions,
         "started": started,
-        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
         "elapsed_s": round(time.time() - t0, 3),
     }
 
