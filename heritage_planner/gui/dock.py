@@ -891,13 +891,23 @@ class HeritagePlannerDock(QgsDockWidget):
         out, _ = QFileDialog.getSaveFileName(self, tr("Export PDF"), default, tr("PDF (*.pdf)"))
         if not out:
             return
-        self.start_report(out)
+        from .report_dialog import ReportOptionsDialog
 
-    def start_report(self, out_pdf: str) -> Any:
+        dialog = ReportOptionsDialog(self, project=self.project)
+        if dialog.exec() != ReportOptionsDialog.DialogCode.Accepted:
+            return
+        self.start_report(out, options=dialog.options())
+
+    def start_report(self, out_pdf: str, *, options: dict[str, Any] | None = None) -> Any:
+        """Write the PDF in a QgsTask; ``options`` are ``build_report`` keyword arguments
+        (default: the user's saved report options)."""
+        from .report_dialog import saved_report_options
         from .task import ReportTask
 
         assert self.results is not None
-        task = ReportTask(str(self.results.path), out_pdf)
+        # the maps show the run's first hazard raster (build_report finds it in the results)
+        opts = dict(saved_report_options() if options is None else options)
+        task = ReportTask(str(self.results.path), out_pdf, options=opts)
         task.done.connect(self._on_report_done)
         self.report_task = task
         self._update_buttons()

@@ -159,12 +159,15 @@ class ReportTask(QgsTask):
 
     done = pyqtSignal(bool)
 
-    def __init__(self, results_gpkg: str, out_pdf: str) -> None:
+    def __init__(
+        self, results_gpkg: str, out_pdf: str, *, options: dict[str, Any] | None = None
+    ) -> None:
         from qgis.core import QgsFeedback
 
         super().__init__(tr("Heritage Planner: PDF report"), QgsTask.Flag.CanCancel)
         self.results_gpkg = results_gpkg
         self.out_pdf = out_pdf
+        self.options = dict(options or {})  # plain values, copied before the task starts
         self.error = ""
         self.was_cancelled = False
         self.feedback = QgsFeedback()
@@ -179,8 +182,8 @@ class ReportTask(QgsTask):
         try:
             from ..layouts.report import build_report
 
-            kwargs: dict[str, Any] = {}
             params = inspect.signature(build_report).parameters
+            kwargs: dict[str, Any] = {k: v for k, v in self.options.items() if k in params}
             if "feedback" in params:
                 self.feedback.progressChanged.connect(self.setProgress)
                 kwargs["feedback"] = self.feedback

@@ -84,6 +84,11 @@
       <translation>Exposure: {tag}</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>Feature pages</source>
+      <translation>Feature pages</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/dock.py" />
       <source>Folder for the results GeoPackage</source>
       <translation>Folder for the results GeoPackage</translation>
@@ -147,6 +152,11 @@
       <translation>Heritage layer</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>Images (*.png *.jpg *.jpeg *.svg)</source>
+      <translation>Images (*.png *.jpg *.jpeg *.svg)</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/dock.py" />
       <source>Inputs</source>
       <translation>Inputs</translation>
@@ -160,6 +170,16 @@
       <location filename="../../heritage_planner/gui/deps.py" />
       <source>Install them into the Python QGIS uses, then restart QGIS:</source>
       <translation>Install them into the Python QGIS uses, then restart QGIS:</translation>
+    </message>
+    <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>Landscape</source>
+      <translation>Landscape</translation>
+    </message>
+    <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>Logo</source>
+      <translation>Logo</translation>
     </message>
     <message>
       <location filename="../../heritage_planner/gui/results.py" />
@@ -202,6 +222,16 @@
       <translation>Optional scenario, e.g. 2050-ssp585</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>Organisation</source>
+      <translation>Organisation</translation>
+    </message>
+    <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>Orientation</source>
+      <translation>Orientation</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/dock.py" />
       <source>Output folder</source>
       <translation>Output folder</translation>
@@ -217,14 +247,29 @@
       <translation>PDF (*.pdf)</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>PDF report</source>
+      <translation>PDF report</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/dock.py" />
       <source>PDF report written: {path}</source>
       <translation>PDF report written: {path}</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>Page size</source>
+      <translation>Page size</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/dock.py" />
       <source>Planned infrastructure sites: points, lines or polygons</source>
       <translation>Planned infrastructure sites: points, lines or polygons</translation>
+    </message>
+    <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>Portrait</source>
+      <translation>Portrait</translation>
     </message>
     <message>
       <location filename="../../heritage_planner/plugin.py" />
@@ -235,6 +280,11 @@
       <location filename="../../heritage_planner/gui/dock.py" />
       <source>Protected heritage buildings or areas (polygons)</source>
       <translation>Protected heritage buildings or areas (polygons)</translation>
+    </message>
+    <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>QGIS layout templates (*.qpt)</source>
+      <translation>QGIS layout templates (*.qpt)</translation>
     </message>
     <message>
       <location filename="../../heritage_planner/gui/dock.py" />
@@ -358,6 +408,11 @@
       <translation>Status</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>Template</source>
+      <translation>Template</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/dock.py" />
       <source>Tick the hazard rasters to use and map each to a hazard of the rules</source>
       <translation>Tick the hazard rasters to use and map each to a hazard of the rules</translation>
@@ -388,6 +443,11 @@
       <translation>Writing PDF report…</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>Zones on the maps</source>
+      <translation>Zones on the maps</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/dock.py" />
       <source>Zoom to</source>
       <translation>Zoom to</translation>
@@ -408,6 +468,11 @@
       <translation>built-in rules</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>built-in template</source>
+      <translation>built-in template</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/task.py" />
       <source>checking hazard rules</source>
       <translation>checking hazard rules</translation>
@@ -423,9 +488,24 @@
       <translation>critical</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>critical only</source>
+      <translation>critical only</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/task.py" />
       <source>done</source>
       <translation>done</translation>
+    </message>
+    <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>e.g. George Town World Heritage Incorporated</source>
+      <translation>e.g. George Town World Heritage Incorporated</translation>
+    </message>
+    <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>every affected feature</source>
+      <translation>every affected feature</translation>
     </message>
     <message>
       <location filename="../../heritage_planner/gui/task.py" />
@@ -468,6 +548,11 @@
       <translation>high</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>high or worse</source>
+      <translation>high or worse</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/styling.py" />
       <source>lines</source>
       <translation>lines</translation>
@@ -483,9 +568,19 @@
       <translation>medium</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>medium or worse</source>
+      <translation>medium or worse</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/results.py" />
       <source>mitigated</source>
       <translation>mitigated</translation>
+    </message>
+    <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>one page per conflict</source>
+      <translation>one page per conflict</translation>
     </message>
     <message>
       <location filename="../../heritage_planner/gui/results.py" />

@@ -84,6 +84,11 @@
       <translation>Pendedahan: {tag}</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>Feature pages</source>
+      <translation>Halaman ciri</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/dock.py" />
       <source>Folder for the results GeoPackage</source>
       <translation>Folder untuk GeoPackage keputusan</translation>
@@ -147,6 +152,11 @@
       <translation>Lapisan warisan</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>Images (*.png *.jpg *.jpeg *.svg)</source>
+      <translation>Imej (*.png *.jpg *.jpeg *.svg)</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/dock.py" />
       <source>Inputs</source>
       <translation>Input</translation>
@@ -160,6 +170,16 @@
       <location filename="../../heritage_planner/gui/deps.py" />
       <source>Install them into the Python QGIS uses, then restart QGIS:</source>
       <translation>Pasangkannya ke dalam Python yang digunakan QGIS, kemudian mulakan semula QGIS:</translation>
+    </message>
+    <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>Landscape</source>
+      <translation>Landskap</translation>
+    </message>
+    <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>Logo</source>
+      <translation>Logo</translation>
     </message>
     <message>
       <location filename="../../heritage_planner/gui/results.py" />
@@ -202,6 +222,16 @@
       <translation>Senario pilihan, cth. 2050-ssp585</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>Organisation</source>
+      <translation>Organisasi</translation>
+    </message>
+    <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>Orientation</source>
+      <translation>Orientasi</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/dock.py" />
       <source>Output folder</source>
       <translation>Folder output</translation>
@@ -217,14 +247,29 @@
       <translation>PDF (*.pdf)</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>PDF report</source>
+      <translation>Laporan PDF</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/dock.py" />
       <source>PDF report written: {path}</source>
       <translation>Laporan PDF ditulis: {path}</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>Page size</source>
+      <translation>Saiz halaman</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/dock.py" />
       <source>Planned infrastructure sites: points, lines or polygons</source>
       <translation>Tapak infrastruktur yang dirancang: titik, garisan atau poligon</translation>
+    </message>
+    <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>Portrait</source>
+      <translation>Potret</translation>
     </message>
     <message>
       <location filename="../../heritage_planner/plugin.py" />
@@ -235,6 +280,11 @@
       <location filename="../../heritage_planner/gui/dock.py" />
       <source>Protected heritage buildings or areas (polygons)</source>
       <translation>Bangunan atau kawasan warisan yang dilindungi (poligon)</translation>
+    </message>
+    <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>QGIS layout templates (*.qpt)</source>
+      <translation>Templat susun atur QGIS (*.qpt)</translation>
     </message>
     <message>
       <location filename="../../heritage_planner/gui/dock.py" />
@@ -358,6 +408,11 @@
       <translation>Status</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>Template</source>
+      <translation>Templat</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/dock.py" />
       <source>Tick the hazard rasters to use and map each to a hazard of the rules</source>
       <translation>Tandakan raster bahaya yang hendak digunakan dan padankan setiap satu dengan bahaya dalam peraturan</translation>
@@ -388,6 +443,11 @@
       <translation>Menulis laporan PDF…</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>Zones on the maps</source>
+      <translation>Zon pada peta</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/dock.py" />
       <source>Zoom to</source>
       <translation>Zum ke</translation>
@@ -408,6 +468,11 @@
       <translation>peraturan terbina dalam</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>built-in template</source>
+      <translation>templat terbina dalam</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/task.py" />
       <source>checking hazard rules</source>
       <translation>menyemak peraturan bahaya</translation>
@@ -423,9 +488,24 @@
       <translation>kritikal</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>critical only</source>
+      <translation>kritikal sahaja</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/task.py" />
       <source>done</source>
       <translation>selesai</translation>
+    </message>
+    <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>e.g. George Town World Heritage Incorporated</source>
+      <translation>cth. George Town World Heritage Incorporated</translation>
+    </message>
+    <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>every affected feature</source>
+      <translation>setiap ciri yang terjejas</translation>
     </message>
     <message>
       <location filename="../../heritage_planner/gui/task.py" />
@@ -468,6 +548,11 @@
       <translation>tinggi</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>high or worse</source>
+      <translation>tinggi atau lebih teruk</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/styling.py" />
       <source>lines</source>
       <translation>garisan</translation>
@@ -483,9 +568,19 @@
       <translation>sederhana</translation>
     </message>
     <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>medium or worse</source>
+      <translation>sederhana atau lebih teruk</translation>
+    </message>
+    <message>
       <location filename="../../heritage_planner/gui/results.py" />
       <source>mitigated</source>
       <translation>dimitigasi</translation>
+    </message>
+    <message>
+      <location filename="../../heritage_planner/gui/report_dialog.py" />
+      <source>one page per conflict</source>
+      <translation>satu halaman bagi setiap konflik</translation>
     </message>
     <message>
       <location filename="../../heritage_planner/gui/results.py" />

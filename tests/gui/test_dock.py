@@ -278,3 +278,41 @@ def test_non_file_raster_is_written_once_to_a_temporary_geotiff(
         assert got == EXPECTED
     finally:
         gdal.Unlink(vsi)
+
+
+def test_report_options_are_remembered_and_used(
+    dock, project, qtbot, heritage_layer, sites_layer, flood_tif, tmp_path
+):
+    pytest.importorskip("heritage_planner.layouts.report")
+    import subprocess
+
+    from heritage_planner.gui.report_dialog import ReportOptionsDialog, saved_report_options
+
+    setup_inputs(dock, project, heritage_layer, sites_layer, flood_tif, tmp_path)
+    run_and_wait(dock, qtbot)
+    dialog = ReportOptionsDialog(dock, project=project)
+    qtbot.addWidget(dialog)
+    dialog.organisation.setText("Majlis Bandaraya Pulau Pinang")
+    dialog.page_size.setCurrentText("A3")
+    dialog.orientation.setCurrentIndex(dialog.orientation.findData("portrait"))
+    opts = dialog.options()
+    assert opts["organisation"] == "Majlis Bandaraya Pulau Pinang"
+    assert (opts["page_size"], opts["orientation"]) == ("A3", "portrait")
+    # remembered for the next export (QgsSettings), also without the dialog
+    again = ReportOptionsDialog(dock, project=project)
+    qtbot.addWidget(again)
+    assert again.organisation.text() == "Majlis Bandaraya Pulau Pinang"
+    assert saved_report_options()["page_size"] == "A3"
+    pdf = tmp_path / "opts.pdf"
+    dock.start_report(str(pdf), options=opts)
+    qtbot.waitUntil(lambda: dock.report_task is None, timeout=60000)
+    assert pdf.is_file(), dock.status_label.text()
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert "842 x 1191" in info  # A3 portrait
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "Majlis Bandaraya Pulau Pinang" in text
+    from heritage_planner.gui.report_dialog import REPORT_SETTINGS
+    from heritage_planner.gui.settings import set_user_value
+
+    for key, default in REPORT_SETTINGS.items():  # leave the user settings as they were
+        set_user_value(key, default)
