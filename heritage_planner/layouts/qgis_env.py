@@ -28,6 +28,9 @@ def ensure_qgis_app() -> Any:
     import os
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # a headless report must not leave .aux.xml statistics files next to the user's rasters
+    # (inputs are never modified); inside the QGIS desktop, QGIS's own setting applies
+    os.environ.setdefault("GDAL_PAM_ENABLED", "NO")
     _APP = QgsApplication([], False)
     _APP.initQgis()
     atexit.register(_exit_app)

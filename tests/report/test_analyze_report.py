@@ -64,6 +64,14 @@ def test_analyze_with_report_options(tmp_path):
     )
     assert r.returncode == 0, r.stderr
     assert pdf.exists() and not list(tmp_path.glob(".*part*"))
+    # inputs are never modified: nothing new next to them (no .aux.xml statistics files)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "flood.tif",
+        "her.gpkg",
+        "out.gpkg",
+        "r.pdf",
+        "sites.gpkg",
+    ]
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     pages = int(next(ln for ln in info.splitlines() if ln.startswith("Pages:")).split()[1])
     assert (
