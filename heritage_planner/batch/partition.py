@@ -89,17 +89,8 @@ def _feature_count(src: str) -> int | None:
 
 
 def subset(data: VectorData, idx: np.ndarray) -> VectorData:
-    """Rows ``idx`` of a layer, keeping its name, CRS, feature ids and file path."""
-    idx = np.asarray(idx, dtype="int64")
-    return VectorData(
-        name=data.name,
-        source=data.source,
-        geoms=data.geoms[idx],
-        fids=data.fids[idx],
-        crs=data.crs,
-        attributes={k: [v[i] for i in idx] for k, v in data.attributes.items()},
-        path=data.path,
-    )
+    """Rows ``idx`` of a layer (see :meth:`VectorData.subset`)."""
+    return data.subset(idx)
 
 
 def _crs_text(crs: Any) -> str:

@@ -194,16 +194,16 @@ def prepare_heritage(data: VectorData, rules: RuleSet, warnings: list[str]) -> V
             f"heritage layer {data.name}: {int(invalid.sum())} invalid polygons repaired "
             "(shapely make_valid)"
         )
-    keep = np.flatnonzero(ok)
-    return VectorData(
+    repaired = VectorData(
         name=data.name,
         source=data.source,
-        geoms=geoms[keep],
-        fids=data.fids[keep],
+        geoms=geoms,
+        fids=data.fids,
         crs=data.crs,
-        attributes={k: [v[i] for i in keep] for k, v in data.attributes.items()},
+        attributes=data.attributes,
         path=data.path,
     )
+    return repaired.subset(np.flatnonzero(ok))
 
 
 def _polygonal(g: Any) -> Any:
@@ -219,16 +219,7 @@ def _drop_nulls(data: VectorData, warnings: list[str], what: str) -> VectorData:
     if not nulls.any():
         return data
     warnings.append(f"{what} {data.name}: {int(nulls.sum())} features without geometry skipped")
-    keep = np.flatnonzero(~nulls)
-    return VectorData(
-        name=data.name,
-        source=data.source,
-        geoms=data.geoms[keep],
-        fids=data.fids[keep],
-        crs=data.crs,
-        attributes={k: [v[i] for i in keep] for k, v in data.attributes.items()},
-        path=data.path,
-    )
+    return data.subset(np.flatnonzero(~nulls))
 
 
 def _column(data: VectorData, name: str | None, what: str, default: list[str]) -> list[str]:

@@ -60,6 +60,19 @@ class VectorData:
             path=path,
         )
 
+    def subset(self, idx: np.ndarray | list[int]) -> VectorData:
+        """Rows ``idx`` of the layer, keeping its name, CRS, feature ids and file path."""
+        idx = np.asarray(idx, dtype="int64")
+        return VectorData(
+            name=self.name,
+            source=self.source,
+            geoms=self.geoms[idx],
+            fids=self.fids[idx],
+            crs=self.crs,
+            attributes={k: [v[i] for i in idx] for k, v in self.attributes.items()},
+            path=self.path,
+        )
+
     def field(self, name: str | None, *, what: str) -> list[Any] | None:
         if name is None:
             return None
