@@ -204,6 +204,17 @@ def job_engine(raster: str, heritage: str, sites: str, conduits: str, rules: str
     }
 
 
+def _vmhwm_mb() -> float | None:
+    """This process's peak resident set since it exec'd (Linux ``VmHWM``)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
 def main(argv: list[str]) -> int:
     name, args = argv[1], json.loads(argv[2])
     if name.startswith("qgis_"):
@@ -223,6 +234,7 @@ def main(argv: list[str]) -> int:
         Path(profile).write_text(prof.output_text(unicode=False, color=False, show_all=False))
     else:
         out = fn(**args)
+    out["vmhwm_mb"] = _vmhwm_mb()
     print(json.dumps(out), flush=True)
     if name.startswith("qgis_"):
         # skip QGIS teardown: the measurement is done, and exitQgis with live layers can crash

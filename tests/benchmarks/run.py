@@ -111,7 +111,10 @@ def measure(name: str, args: dict[str, Any], *, profile: str | None = None) -> d
         return {"error": f"exit {proc.returncode}: {' | '.join(tail)}"}
     res = json.loads(lines[-1])
     res["process_s"] = round(wall, 4)
-    res["peak_rss_mb"] = round(ru.ru_maxrss / 1024, 1)
+    # the child's own VmHWM (reset by exec): ru_maxrss also counts the parent's pages while
+    # the child shares them between spawn and exec (vfork), which inflated big-data runs
+    hwm = res.pop("vmhwm_mb", None)
+    res["peak_rss_mb"] = hwm if hwm is not None else round(ru.ru_maxrss / 1024, 1)
     return res
 
 
