@@ -24,15 +24,20 @@ def parse_crs(text: str | CRS, *, what: str = "CRS") -> CRS:
 def choose_analysis_crs(
     heritage_crs: CRS, heritage_geoms: np.ndarray, override: str | CRS | None = None
 ) -> CRS:
-    """The heritage layer's CRS if projected, else the UTM zone of the data's centre."""
+    """The heritage layer's CRS if projected in metres, else the UTM zone of the data's centre
+    (distances in rules are metres)."""
     if override is not None:
         crs = parse_crs(override, what="--analysis-crs")
         if not crs.is_projected:
             raise InputError(
                 f"--analysis-crs {override}: must be a projected CRS in metres, not geographic"
             )
+        if not in_metres(crs):
+            raise InputError(
+                f"--analysis-crs {override}: its unit is not the metre; pick a metric CRS"
+            )
         return crs
-    if heritage_crs.is_projected:
+    if heritage_crs.is_projected and in_metres(heritage_crs):
         return heritage_crs
     to_ll = transformer(heritage_crs, CRS.from_epsg(4326))
     xmin, ymin, xmax, ymax = shapely.total_bounds(heritage_geoms)
@@ -41,6 +46,14 @@ def choose_analysis_crs(
     lon, lat = to_ll.transform((xmin + xmax) / 2, (ymin + ymax) / 2)
     zone = int(np.floor((lon + 180.0) / 6.0)) % 60 + 1
     return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
+
+
+def in_metres(crs: CRS) -> bool:
+    """True when the CRS's horizontal axes are in metres (distances in rules are metres)."""
+    try:
+        return all(abs(a.unit_conversion_factor - 1.0) < 1e-12 for a in crs.axis_info[:2])
+    except (AttributeError, TypeError):
+        return False
 
 
 @lru_cache(maxsize=64)

@@ -358,3 +358,17 @@ def test_rerun_unchanged_keeps_accepted_status(data, capsys):
     assert run(args(data, "--overwrite"), capsys)[0] == 0
     row = review_by_id(out)[cid]
     assert (row["status"], row["note"], row["reviewer"]) == ("mitigated", "moved 3 m", "Lim")
+
+
+def test_analysis_crs_is_metric(data, capsys):
+    import numpy as np
+    from pyproj import CRS
+
+    from heritage_planner.core.geo import choose_analysis_crs
+
+    feet = CRS.from_epsg(2227)  # California zone 3, US survey feet
+    geoms = np.array([shapely.Point(6_000_000, 2_000_000)], dtype=object)
+    chosen = choose_analysis_crs(feet, geoms)
+    assert chosen.to_epsg() in range(32601, 32661)  # a UTM zone in metres, not the feet CRS
+    code, _, err = run(args(data, "--analysis-crs", "EPSG:2227"), capsys)
+    assert code == 2 and "its unit is not the metre" in one_line_error(err)
