@@ -99,6 +99,7 @@ class HeritagePlannerDock(QgsDockWidget):
         self.missing = list(missing or [])
         self.task: AnalysisTask | None = None
         self.report_task: Any = None
+        self._dialog: Any = None  # the open review / report-options dialog
         self.results: ResultsData | None = None
         self.settings = ProjectSettings()
         self.exporter = RasterExporter()
@@ -838,9 +839,10 @@ class HeritagePlannerDock(QgsDockWidget):
         rows = self.selected_rows()
         if not rows or self.results is None:
             return
+        ids = [r.conflict_id for r in rows]
         dlg = ReviewDialog(rows, self)
-        if dlg.exec():
-            self.apply_review([r.conflict_id for r in rows], **dlg.values())
+        dlg.accepted.connect(lambda: self.apply_review(ids, **dlg.values()))
+        self._show_dialog(dlg)
 
     def apply_review(
         self, conflict_ids: list[str], *, status: str, note: str, reviewer: str
@@ -894,9 +896,14 @@ class HeritagePlannerDock(QgsDockWidget):
         from .report_dialog import ReportOptionsDialog
 
         dialog = ReportOptionsDialog(self, project=self.project)
-        if dialog.exec() != ReportOptionsDialog.DialogCode.Accepted:
-            return
-        self.start_report(out, options=dialog.options())
+        dialog.accepted.connect(lambda: self.start_report(out, options=dialog.options()))
+        self._show_dialog(dialog)
+
+    def _show_dialog(self, dialog: Any) -> None:
+        """Window-modal, without a nested event loop; kept alive until it closes."""
+        self._dialog = dialog
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        dialog.open()
 
     def start_report(self, out_pdf: str, *, options: dict[str, Any] | None = None) -> Any:
         """Write the PDF in a QgsTask; ``options`` are ``build_report`` keyword arguments

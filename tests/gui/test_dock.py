@@ -316,3 +316,27 @@ def test_report_options_are_remembered_and_used(
 
     for key, default in REPORT_SETTINGS.items():  # leave the user settings as they were
         set_user_value(key, default)
+
+
+def test_review_button_opens_a_dialog_that_stores_the_decision(
+    dock, project, qtbot, heritage_layer, sites_layer, flood_tif, tmp_path
+):
+    from heritage_planner.core.review import review_by_id
+
+    setup_inputs(dock, project, heritage_layer, sites_layer, flood_tif, tmp_path)
+    run_and_wait(dock, qtbot)
+    dock.table.selectRow(0)
+    row = dock.selected_rows()[0]
+    dock.review_selected()  # window-modal, returns at once (no nested event loop)
+    dlg = dock._dialog
+    assert dlg is not None and dlg.isVisible()
+    dlg.status.setCurrentIndex(dlg.status.findData("false_positive"))
+    dlg.note.setPlainText("survey error")
+    dlg.reviewer.setText("Ravi")
+    dlg.accept()
+    stored = review_by_id(tmp_path / "check.gpkg")[row.conflict_id]
+    assert (stored["status"], stored["note"], stored["reviewer"]) == (
+        "false_positive",
+        "survey error",
+        "Ravi",
+    )
