@@ -218,10 +218,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 def _carried_review(out: Path, result: Any) -> list[dict[str, Any]] | None:
     """Review rows for the new conflicts: open, or carried over from the output being replaced
     (conflicts that vanished stay listed as resolved)."""
-    from ..core.review import read_review, reconcile
+    from ..core.review import carry_over
 
-    previous = read_review(out) if out.exists() else []
-    return reconcile(previous, result.conflicts).rows
+    return carry_over(out, result.conflicts).rows
 
 
 def _check_report_path(path: str, overwrite: bool) -> None:

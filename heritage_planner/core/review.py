@@ -117,6 +117,13 @@ def reconcile(
     return Reconciled(rows=rows, kept=kept, new=new, resolved=resolved)
 
 
+def carry_over(path: str | Path, conflicts: Iterable[Any]) -> Reconciled:
+    """Review rows for ``conflicts`` about to replace the results at ``path``: carried over
+    from its ``review`` table when the file exists, else all open."""
+    previous = read_review(path) if Path(path).exists() else []
+    return reconcile(previous, conflicts)
+
+
 def _gdal():
     from osgeo import gdal, ogr
 

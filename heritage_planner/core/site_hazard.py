@@ -10,7 +10,14 @@ import numpy as np
 import shapely
 
 from .errors import CancelledError
-from .exposure import CancelFn, ProgressFn, _reader, coverage_cells, spatial_order
+from .exposure import (
+    CancelFn,
+    ProgressFn,
+    _reader,
+    budget_chunks,
+    coverage_chunk,
+    spatial_order,
+)
 from .raster import RasterInfo, RasterReader, cell_index, sample_cells
 from .threads import python_thread
 
@@ -49,10 +56,15 @@ def site_values(
             progress(0.6)
         if len(polys):
             order = polys[spatial_order(geoms[polys])]
-            for i, cov, val, _area in coverage_cells(ds, geoms, order):
-                v = val[(cov > 0) & ~np.isnan(val)]
-                if v.size:
-                    out[i] = v.max()
+            for chunk in budget_chunks(info, geoms, order):
+                if is_cancelled is not None and is_cancelled():
+                    raise CancelledError()
+                owner, cov, val, _area = coverage_chunk(ds, geoms, chunk)
+                ok = (cov > 0) & ~np.isnan(val)
+                if ok.any():  # cells arrive grouped by polygon: one reduceat per chunk
+                    o, v = owner[ok], val[ok]
+                    starts = np.flatnonzero(np.r_[True, o[1:] != o[:-1]])
+                    np.fmax.at(out, o[starts], np.maximum.reduceat(v, starts))
         if progress:
             progress(1.0)
     return out

@@ -68,79 +68,36 @@ def stage_text(text: str) -> str:
     return text
 
 
-class AnalysisTask(QgsTask):
-    """One analysis run in the background; connect to ``done`` and ``statusChanged``."""
+class _BackgroundTask(QgsTask):
+    """A QgsTask whose ``work()`` runs on a fresh Python thread (see core.threads) and never
+    lets an exception reach QGIS: it ends as ``error`` (one line) plus ``details`` for the log,
+    or as ``was_cancelled``. ``finished()`` (main thread) logs and emits ``done``."""
 
-    statusChanged = pyqtSignal(str)  # noqa: N815 - Qt naming
     done = pyqtSignal(bool)
 
-    def __init__(self, plan: RunPlan) -> None:
-        super().__init__(
-            tr("Heritage Planner: {name}").format(name=plan.run_name), QgsTask.Flag.CanCancel
-        )
-        self.plan = plan
-        self.outcome: RunOutcome | None = None
+    def __init__(self, description: str) -> None:
+        super().__init__(description, QgsTask.Flag.CanCancel)
         self.error: str = ""
         self.details: str = ""
         self.was_cancelled = False
-        self._last_text = ""
 
-    def _progress(self, frac: float, text: str) -> None:
-        self.setProgress(max(0.0, min(100.0, 100.0 * frac)))
-        if text != self._last_text:
-            self._last_text = text
-            self.statusChanged.emit(stage_text(text))
+    def work(self) -> None:  # worker thread; raise to fail
+        raise NotImplementedError
 
     def run(self) -> bool:  # worker thread
         from ..qgis_utils import run_in_python_thread
 
-        return run_in_python_thread(self._run)
-
-    def _run(self) -> bool:
-        import time
-
-        from ..core.engine import AnalysisRequest, run_analysis
-        from ..core.output import write_results
-        from ..core.review import read_review, reconcile
-        from .results import read_results
-
-        t0 = time.time()
-        plan = self.plan
         try:
-            self._progress(0.0, tr("reading layers"))
-            heritage = plan.heritage.read(self.isCanceled)
-            sites = [s.read(self.isCanceled) for s in plan.sites]
-            request = AnalysisRequest(
-                heritage=heritage, sites=sites, hazards=list(plan.hazards), rules=plan.rules_path
-            )
-            result = run_analysis(request, progress=self._progress, is_cancelled=self.isCanceled)
-            previous = read_review(plan.out_path) if plan.out_path.exists() else []
-            rec = reconcile(previous, result.conflicts)
-            self._progress(1.0, tr("writing results"))
-            write_results(
-                result, plan.out_path, overwrite=True, review=rec.rows, is_cancelled=self.isCanceled
-            )
-            data = read_results(plan.out_path)
-            self.outcome = RunOutcome(
-                path=plan.out_path,
-                results=data,
-                warnings=list(result.warnings),
-                new=rec.new,
-                kept=rec.kept,
-                resolved=rec.resolved,
-                elapsed_s=time.time() - t0,
-            )
+            run_in_python_thread(self.work)
             return True
         except CancelledError:
             self.was_cancelled = True
-            return False
         except HeritagePlannerError as exc:
             self.error = str(exc)
-            return False
         except Exception as exc:  # never let an exception reach QGIS
             self.error = tr("unexpected error: {exc}").format(exc=f"{type(exc).__name__}: {exc}")
-            self.details = traceback.format_exc()
-            return False
+            self.details = "".join(traceback.format_exception(exc))
+        return False
 
     def finished(self, result: bool) -> None:  # main thread
         if not result and self.isCanceled():
@@ -154,66 +111,85 @@ class AnalysisTask(QgsTask):
         self.done.emit(bool(result))
 
 
-class ReportTask(QgsTask):
-    """``heritage_planner.layouts.report.build_report`` in the background."""
+class AnalysisTask(_BackgroundTask):
+    """One analysis run in the background; connect to ``done`` and ``statusChanged``."""
 
-    done = pyqtSignal(bool)
+    statusChanged = pyqtSignal(str)  # noqa: N815 - Qt naming
+
+    def __init__(self, plan: RunPlan) -> None:
+        super().__init__(tr("Heritage Planner: {name}").format(name=plan.run_name))
+        self.plan = plan
+        self.outcome: RunOutcome | None = None
+        self._last_text = ""
+
+    def _progress(self, frac: float, text: str) -> None:
+        self.setProgress(max(0.0, min(100.0, 100.0 * frac)))
+        if text != self._last_text:
+            self._last_text = text
+            self.statusChanged.emit(stage_text(text))
+
+    def work(self) -> None:  # worker thread
+        import time
+
+        from ..core.engine import AnalysisRequest, run_analysis
+        from ..core.output import write_results
+        from ..core.review import carry_over
+        from .results import read_results
+
+        t0 = time.time()
+        plan = self.plan
+        self._progress(0.0, tr("reading layers"))
+        heritage = plan.heritage.read(self.isCanceled)
+        sites = [s.read(self.isCanceled) for s in plan.sites]
+        request = AnalysisRequest(
+            heritage=heritage, sites=sites, hazards=list(plan.hazards), rules=plan.rules_path
+        )
+        result = run_analysis(request, progress=self._progress, is_cancelled=self.isCanceled)
+        rec = carry_over(plan.out_path, result.conflicts)
+        self._progress(1.0, tr("writing results"))
+        write_results(
+            result, plan.out_path, overwrite=True, review=rec.rows, is_cancelled=self.isCanceled
+        )
+        data = read_results(plan.out_path)
+        self.outcome = RunOutcome(
+            path=plan.out_path,
+            results=data,
+            warnings=list(result.warnings),
+            new=rec.new,
+            kept=rec.kept,
+            resolved=rec.resolved,
+            elapsed_s=time.time() - t0,
+        )
+
+
+class ReportTask(_BackgroundTask):
+    """``heritage_planner.layouts.report.build_report`` in the background."""
 
     def __init__(
         self, results_gpkg: str, out_pdf: str, *, options: dict[str, Any] | None = None
     ) -> None:
         from qgis.core import QgsFeedback
 
-        super().__init__(tr("Heritage Planner: PDF report"), QgsTask.Flag.CanCancel)
+        super().__init__(tr("Heritage Planner: PDF report"))
         self.results_gpkg = results_gpkg
         self.out_pdf = out_pdf
         self.options = dict(options or {})  # plain values, copied before the task starts
-        self.error = ""
-        self.was_cancelled = False
         self.feedback = QgsFeedback()
+        self.feedback.progressChanged.connect(self.setProgress)
 
     def cancel(self) -> None:
         self.feedback.cancel()
         super().cancel()
 
-    def run(self) -> bool:  # worker thread
-        import inspect
+    def work(self) -> None:  # worker thread
+        from ..layouts.report import build_report
 
-        try:
-            from ..layouts.report import build_report
-
-            params = inspect.signature(build_report).parameters
-            kwargs: dict[str, Any] = {k: v for k, v in self.options.items() if k in params}
-            if "feedback" in params:
-                self.feedback.progressChanged.connect(self.setProgress)
-                kwargs["feedback"] = self.feedback
-            if "is_cancelled" in params:
-                kwargs["is_cancelled"] = self.isCanceled
-            from ..qgis_utils import run_in_python_thread
-
-            run_in_python_thread(build_report, self.results_gpkg, self.out_pdf, **kwargs)
-            if self.feedback.isCanceled():
-                raise CancelledError()
-            return True
-        except CancelledError:
-            self.was_cancelled = True
-            return False
-        except HeritagePlannerError as exc:
-            self.error = str(exc)
-            return False
-        except Exception as exc:  # never let an exception reach QGIS
-            self.error = tr("unexpected error: {exc}").format(exc=f"{type(exc).__name__}: {exc}")
-            self.details = traceback.format_exc()
-            return False
-
-    def finished(self, result: bool) -> None:  # main thread
-        if not result and self.isCanceled():
-            self.was_cancelled = True
-        if self.error:
-            details = getattr(self, "details", "")
-            QgsMessageLog.logMessage(
-                self.error + ("\n" + details if details else ""),
-                LOG_TAG,
-                Qgis.MessageLevel.Critical,
-            )
-        self.done.emit(bool(result))
+        build_report(
+            self.results_gpkg,
+            self.out_pdf,
+            **self.options,
+            feedback=self.feedback,
+            is_cancelled=self.isCanceled,
+        )
+        if self.feedback.isCanceled():
+            raise CancelledError()
